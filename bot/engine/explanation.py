@@ -1,0 +1,55 @@
+"""The ``Explanation``: what every answer is, before any surface renders it.
+
+An explanation is data, not text. Every clinical sentence in it is a ``Claim`` with at
+least one source id, so the same answer renders as plain text, Slack blocks, a Teams
+card or the web chat, and a test can check that nothing clinical goes uncited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.classify import Classification
+from bot.engine.steps import Step
+
+__all__ = ["DISCLAIMER", "Claim", "Explanation"]
+
+DISCLAIMER = (
+    "Educational decision support, not a diagnosis or a treatment order: confirm with the pathology report "
+    "and the treating team."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement and the source ids that back it."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """A complete answer: headline, points, reasoning, values, follow-ups."""
+
+    intent: str
+    headline: Claim
+    points: tuple[Claim, ...] = ()
+    steps: tuple[Step, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()
+    guidelines: tuple[str, ...] = ()
+    classification: Classification | None = None
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return (self.headline, *self.points)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """Every cited id, once, in order of first citation."""
+        cited = [source for claim in self.claims for source in claim.sources]
+        cited += [source for step in self.steps for source in step.sources]
+        return tuple(dict.fromkeys(cited))
