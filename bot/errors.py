@@ -7,7 +7,9 @@
      │    │                              a reported value the rules cannot accept
      │    └── ConflictingValues(*, field, values)
      │                                   one field reported twice with different values
-     └── StoreUnavailable(*, url)        the database cannot be reached
+     ├── StoreUnavailable(*, url)        the database cannot be reached
+     └── InvalidSetting(*, name, value, allowed)
+                                         a configuration variable herbot cannot use
 
 Errors are data first and text second: adapters render them from their attributes,
 and ``str(error)`` is a complete sentence for logs-free places such as the CLI.
@@ -72,3 +74,13 @@ class StoreUnavailable(HerbotError):
     def __init__(self, *, url: str) -> None:
         self.url = url
         super().__init__(f"the store at {url} cannot be reached")
+
+
+class InvalidSetting(HerbotError):
+    """A configuration variable has a value herbot cannot use."""
+
+    def __init__(self, *, name: str, value: str, allowed: str) -> None:
+        self.name = name
+        self.value = _shorten(value)
+        self.allowed = allowed
+        super().__init__(f"setting {name}={self.value!r} is not valid; allowed: {allowed}.")

@@ -5,8 +5,18 @@ from __future__ import annotations
 from bot.engine import Classification, Her2Category, Her2Status, ReceptorStatus, Report, Subtype, classify
 from bot.engine.explanation import Claim, Explanation
 from bot.engine.steps import Step
+from bot.errors import ConflictingValues, InvalidValue
+from intents.catalog import QUESTIONS
+from intents.help import SCOPE
 
-__all__ = ["describe_values", "explain_classification", "explain_report"]
+__all__ = [
+    "describe_values",
+    "explain_classification",
+    "explain_invalid",
+    "explain_new_case",
+    "explain_report",
+    "explain_values_wanted",
+]
 
 _STATUS_WORDS = {
     Her2Status.POSITIVE: "HER2-positive",
@@ -69,6 +79,7 @@ def explain_classification(result: Classification) -> Explanation:
         follow_ups=_follow_ups(result),
         guidelines=result.guidelines,
         classification=result,
+        notices=("Send the missing values and I'll add them to this case.",) if result.missing else (),
     )
 
 
@@ -147,3 +158,60 @@ def describe_values(report: Report) -> tuple[tuple[str, str], ...]:
     if report.her2_called_positive is not None:
         shown.append(("HER2 (in words)", "positive" if report.her2_called_positive else "negative"))
     return tuple(shown)
+
+
+_FIELD_LABELS = {
+    "ihc": "HER2 IHC score",
+    "ish_ratio": "HER2/CEP17 ratio",
+    "ish_copy_number": "average HER2 copy number",
+    "ish_probe": "ISH probe type",
+    "ish_recount_same_group": "recount result",
+    "er_percent": "ER percentage",
+    "pr_percent": "PR percentage",
+    "er_allred_total": "ER Allred total",
+    "pr_allred_total": "PR Allred total",
+    "er_allred_proportion": "ER Allred proportion score",
+    "pr_allred_proportion": "PR Allred proportion score",
+}
+
+
+def explain_invalid(error: InvalidValue, *, kept_prior: bool) -> Explanation:
+    """A polite answer naming the bad value and what is allowed; nothing from the message is used."""
+    label = _FIELD_LABELS.get(error.field, error.field)
+    if isinstance(error, ConflictingValues):
+        headline = f"The {label} appears more than once with different values ({' and '.join(error.values)})."
+        ask = f"Which {label} is right? Send it once and I'll classify."
+    else:
+        reason = f" ({error.reason})" if error.reason else ""
+        headline = f"I can't use {label} {error.value!r}{reason}: allowed is {error.allowed}."
+        ask = "Send the corrected value and I'll classify."
+    kept = " The values you gave earlier in this conversation are unchanged." if kept_prior else ""
+    return Explanation(
+        intent="classify-values",
+        headline=Claim(headline, ()),
+        points=(Claim(ask + kept, ()), SCOPE),
+        follow_ups=(QUESTIONS["help"],),
+    )
+
+
+def explain_values_wanted() -> Explanation:
+    """What to send when someone asks for a classification without giving values."""
+    return Explanation(
+        intent="classify-values",
+        headline=Claim("Send the values to classify, or paste the report fragment (leave out names and MRNs).", ()),
+        points=(
+            Claim('For example: "IHC 2+, HER2/CEP17 ratio 1.6, copy# 3.2, ER 90%, PR 20%".', ()),
+            SCOPE,
+        ),
+        follow_ups=(QUESTIONS["classify-values"],),
+    )
+
+
+def explain_new_case() -> Explanation:
+    """The answer to "new case": the conversation's values were cleared."""
+    return Explanation(
+        intent="classify-values",
+        headline=Claim("New case: I've cleared the values from this conversation.", ()),
+        points=(SCOPE,),
+        follow_ups=(QUESTIONS["classify-values"],),
+    )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.ask import ask_command
+from bot.cli.chat import chat_command
 from bot.cli.classify import classify_command
+from bot.cli.evaluate import eval_command
 
 __all__ = ["main"]
 
@@ -15,4 +18,5 @@ def main() -> None:
     """herbot: HER2 / HER2-negative status in breast cancer, explained with sources."""
 
 
-main.add_command(classify_command)
+for command in (classify_command, ask_command, chat_command, eval_command):
+    main.add_command(command)

@@ -52,7 +52,9 @@ OPTION_FIELDS = {
     help="Classify every row of a CSV file (columns as in the gold cases).",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where --csv writes its results.")
-def classify_command(text: tuple[str, ...], as_json: bool, csv_path: Path | None, out: Path | None, **options: str) -> None:
+def classify_command(
+    text: tuple[str, ...], as_json: bool, csv_path: Path | None, out: Path | None, **options: str
+) -> None:
     """Classify HER2, ER and PR values by the ASCO/CAP rules.
 
     Give the values as options, as free text (a pasted report fragment works), or both:

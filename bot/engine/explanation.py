@@ -30,7 +30,11 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """A complete answer: headline, points, reasoning, values, follow-ups."""
+    """A complete answer: headline, points, reasoning, values, follow-ups.
+
+    ``more`` holds cited facts shown on request; ``notices`` are non-clinical remarks
+    (for example that patient identifiers were ignored).
+    """
 
     intent: str
     headline: Claim
@@ -41,11 +45,14 @@ class Explanation:
     follow_ups: tuple[str, ...] = ()
     guidelines: tuple[str, ...] = ()
     classification: Classification | None = None
+    more: tuple[Claim, ...] = ()
+    topic_id: str | None = None
+    notices: tuple[str, ...] = ()
     disclaimer: str = DISCLAIMER
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.headline, *self.points)
+        return (self.headline, *self.points, *self.more)
 
     @property
     def source_ids(self) -> tuple[str, ...]:

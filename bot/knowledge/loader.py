@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import yaml
 
+from bot.engine.explanation import Claim
 from bot.engine.sources import Source, SourceKind, SourceRegistry
+from bot.engine.topics import Topic
 
-__all__ = ["load_sources"]
+__all__ = ["load_sources", "load_topics"]
 
-_DATA = "bot.knowledge"
-
-
-def _read_yaml(name: str) -> object:
-    return yaml.safe_load(resources.files(_DATA).joinpath("data", name).read_text(encoding="utf-8"))
+_DATA = resources.files("bot.knowledge").joinpath("data")
 
 
 def load_sources() -> SourceRegistry:
     """The source registry from ``data/sources.yaml``."""
-    entries = _read_yaml("sources.yaml")
-    assert isinstance(entries, list)
+    entries = yaml.safe_load(_DATA.joinpath("sources.yaml").read_text(encoding="utf-8"))
     return SourceRegistry(
         tuple(
             Source(
@@ -40,3 +38,29 @@ def load_sources() -> SourceRegistry:
             for entry in entries
         )
     )
+
+
+def _claims(items: list[dict[str, Any]] | None) -> tuple[Claim, ...]:
+    return tuple(Claim(text=item["text"], sources=tuple(item["sources"])) for item in items or ())
+
+
+def _topic(entry: dict[str, Any]) -> Topic:
+    return Topic(
+        id=entry["id"],
+        intent=entry.get("intent"),
+        title=entry["title"],
+        keywords=tuple(str(k) for k in entry.get("keywords") or ()),
+        headline=_claims([entry["headline"]])[0],
+        points=_claims(entry["points"]),
+        more=_claims(entry.get("more")),
+        caveats=_claims(entry.get("caveats")),
+        follow_ups=tuple(entry.get("follow_ups") or ()),
+    )
+
+
+def load_topics() -> tuple[Topic, ...]:
+    """Every topic in ``data/topics/``, sorted by id."""
+    files = sorted(
+        (item for item in _DATA.joinpath("topics").iterdir() if item.name.endswith(".yaml")), key=lambda f: f.name
+    )
+    return tuple(_topic(yaml.safe_load(item.read_text(encoding="utf-8"))) for item in files)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.engine import Classification, Report
+from bot.engine import Classification, Report, report_from_fields
 from bot.engine.sources import SourceRegistry
 from bot.errors import InvalidValue
+from intents.router import Answer
 
-__all__ = ["classification_json", "error_json", "report_values_json", "sources_json"]
+__all__ = ["answer_json", "classification_json", "error_json", "report_values_json", "sources_json"]
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -80,3 +81,20 @@ def classification_json(result: Classification, registry: SourceRegistry) -> dic
 def error_json(error: InvalidValue) -> dict[str, str]:
     """The ``error`` object: which field, the value as recognised, and what is allowed."""
     return {"field": error.field, "value": error.value, "allowed": error.allowed, "message": str(error)}
+
+
+def answer_json(answer: Answer, text: str, registry: SourceRegistry) -> dict[str, Any]:
+    """The ``herbot ask --json`` object."""
+    explanation = answer.explanation
+    classification = explanation.classification
+    values = report_values_json(report_from_fields(answer.values)) if answer.values else {}
+    return {
+        "intent": answer.intent,
+        "confidence": round(answer.confidence, 3),
+        "values": values,
+        "classification": None if classification is None else classification_json(classification, registry),
+        "error": None if answer.error is None else error_json(answer.error),
+        "text": text,
+        "sources": sources_json(explanation.source_ids, registry),
+        "follow_ups": list(explanation.follow_ups),
+    }

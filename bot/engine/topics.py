@@ -1,0 +1,28 @@
+"""Knowledge topics: cited facts about one subject, as the knowledge files hold them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine.explanation import Claim
+
+__all__ = ["Topic"]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One subject: a headline answer, 2–5 points, deeper facts, caveats and follow-up questions."""
+
+    id: str
+    intent: str | None
+    title: str
+    keywords: tuple[str, ...]
+    headline: Claim
+    points: tuple[Claim, ...]
+    more: tuple[Claim, ...] = ()
+    caveats: tuple[Claim, ...] = ()
+    follow_ups: tuple[str, ...] = ()
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return (self.headline, *self.points, *self.more, *self.caveats)
