@@ -117,7 +117,7 @@ def _hormone_line(result: Classification) -> str:
 
 
 def _follow_ups(result: Classification) -> tuple[str, ...]:
-    asks = ["Show the reasoning"]
+    asks: list[str] = []
     if result.her2_status is Her2Status.EQUIVOCAL_NEEDS_ISH:
         asks.append("What is FISH/ISH?")
     elif result.her2_status is Her2Status.NEEDS_RECOUNT:

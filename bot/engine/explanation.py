@@ -32,8 +32,7 @@ class Claim:
 class Explanation:
     """A complete answer: headline, points, reasoning, values, follow-ups.
 
-    ``more`` holds cited facts shown on request; ``notices`` are non-clinical remarks
-    (for example that patient identifiers were ignored).
+    ``notices`` are non-clinical remarks (for example that patient identifiers were ignored).
     """
 
     intent: str
@@ -45,14 +44,13 @@ class Explanation:
     follow_ups: tuple[str, ...] = ()
     guidelines: tuple[str, ...] = ()
     classification: Classification | None = None
-    more: tuple[Claim, ...] = ()
     topic_id: str | None = None
     notices: tuple[str, ...] = ()
     disclaimer: str = DISCLAIMER
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.headline, *self.points, *self.more)
+        return (self.headline, *self.points)
 
     @property
     def source_ids(self) -> tuple[str, ...]:

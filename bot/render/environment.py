@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-__all__ = ["Surface", "create_environment", "template_root"]
+__all__ = ["Surface", "create_environment", "escape_mrkdwn", "template_root"]
 
 Surface = str  # one of the folders under templates/: "text", "slack", "teams", "web"
 
@@ -23,14 +23,27 @@ def template_root() -> Path:
     raise FileNotFoundError("herbot templates are missing from the installation")
 
 
+def escape_mrkdwn(value: object) -> str:
+    """Slack's escaping for text objects: ``&``, ``<`` and ``>`` become entities, nothing else changes.
+
+    Applied to every piece of an explanation on the Slack surface, so user-supplied text can never
+    become a live mention or link.
+
+    >>> escape_mrkdwn("<!channel> <@U123> <https://evil.example|click> & done")
+    '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt; &amp; done'
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def create_environment(surface: Surface) -> jinja2.Environment:
-    """A Jinja2 environment for one surface: StrictUndefined, autoescape for HTML only."""
+    """A Jinja2 environment for one surface: StrictUndefined, autoescape for HTML only, the ``mrkdwn`` filter."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_root() / surface),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    environment.filters["mrkdwn"] = escape_mrkdwn
     return environment

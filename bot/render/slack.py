@@ -1,0 +1,238 @@
+"""Slack Block Kit rendering of an ``Explanation``: models from ``slack_sdk``, mrkdwn from ``templates/slack/``.
+
+The layout, top to bottom::
+
+    section   *headline* [1][2]                      (split into more sections past 3000 chars)
+    section   • point [1]  • point [2] ...
+    context   notices, one element each              (10 elements a block)
+    section   *Values read:* ...  *Missing:* ...     (classifications)
+    actions   [Show reasoning]                       or, with show_steps, a section of numbered steps
+    divider
+    context   [1] <url|short title> (year): full citation, cut to fit
+    context   Applied: guideline versions
+    actions   follow-up buttons (at most 3)
+    context   disclaimer                             (always last)
+
+Every piece of the explanation goes through the ``mrkdwn`` filter, so user-supplied text can never
+become a mention or a link. Slack's limits are kept by splitting long text across blocks; past 50
+blocks the body is shortened and says so, while sources, follow-ups and the disclaimer stay.
+This module knows nothing of Slack's Web API: it only builds messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.engine.explanation import Explanation
+from bot.engine.sources import Source, SourceRegistry
+from bot.render.citations import Citations, number_citations
+from bot.render.environment import create_environment
+
+__all__ = ["SHOW_REASONING_ACTION", "SlackMessage", "SlackRenderer", "follow_up_action"]
+
+SHOW_REASONING_ACTION = "herbot_show_reasoning"
+SHOW_REASONING_LABEL = "Show reasoning"
+
+# Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/).
+MAX_BLOCKS = 50
+MAX_TEXT = 3000  # a section's text, and any text object
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_FOLLOW_UPS = 3
+MAX_FALLBACK = 300  # notifications show a line or two; the blocks carry the rest
+ELLIPSIS = "…"
+
+
+def follow_up_action(index: int) -> str:
+    """The action id of the ``index``-th follow-up button: ``herbot_follow_up_0``, ``_1``, ..."""
+    return f"herbot_follow_up_{index}"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """A message ready for ``chat.postMessage``: fallback ``text`` and Block Kit ``blocks``."""
+
+    text: str
+    blocks: tuple[Block, ...]
+
+    def block_dicts(self) -> list[dict[str, Any]]:
+        """The blocks as the Web API takes them; slack_sdk validates each one and raises if it is invalid."""
+        return [block.to_dict() for block in self.blocks]
+
+
+class SlackRenderer:
+    """Renders explanations as Block Kit messages through ``templates/slack/``."""
+
+    def __init__(self, sources: SourceRegistry, environment: jinja2.Environment | None = None) -> None:
+        self._sources = sources
+        self._environment = environment or create_environment("slack")
+        self._escape: Callable[[str], str] = self._environment.filters["mrkdwn"]
+
+    def render(
+        self, explanation: Explanation, *, show_steps: bool = False, reasoning_token: str | None = None
+    ) -> SlackMessage:
+        """The whole answer; steps are behind a "Show reasoning" button carrying ``reasoning_token``."""
+        if reasoning_token is not None and not 0 < len(reasoning_token) <= MAX_BUTTON_VALUE:
+            raise ValueError(f"reasoning_token must be 1 to {MAX_BUTTON_VALUE} characters")
+        cited = number_citations(explanation, self._sources)
+        mrkdwn = _Templates(self._environment, cited)
+        x = explanation
+        body = [
+            *_sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
+            *_sections(mrkdwn("points.mrkdwn.j2", points=x.points)),
+            *_contexts(mrkdwn("notice.mrkdwn.j2", notice=notice) for notice in x.notices),
+            *_sections(mrkdwn("values.mrkdwn.j2", values=x.values, missing=x.missing)),
+        ]
+        if x.steps and show_steps:
+            body += _sections(mrkdwn("steps.mrkdwn.j2", steps=x.steps))
+        elif x.steps and reasoning_token is not None:
+            body.append(
+                ActionsBlock(elements=[self._button(SHOW_REASONING_LABEL, SHOW_REASONING_ACTION, reasoning_token)])
+            )
+        tail = [
+            *([DividerBlock()] if cited.sources else []),
+            *_contexts(self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1)),
+            *_contexts([mrkdwn("guidelines.mrkdwn.j2", guidelines=x.guidelines)] if x.guidelines else []),
+            *self._follow_ups(x.follow_ups),
+            *_contexts([mrkdwn("disclaimer.mrkdwn.j2", disclaimer=x.disclaimer)]),
+        ]
+        blocks = _within_block_limit(body, tail, lambda omitted: mrkdwn("shortened.mrkdwn.j2", omitted=omitted))
+        fallback = _cut(mrkdwn("fallback.mrkdwn.j2", x=x), MAX_FALLBACK)
+        return SlackMessage(text=fallback, blocks=tuple(blocks))
+
+    def _citation(self, mrkdwn: _Templates, number: int, source: Source) -> str:
+        """``[n] <url|short> (year): citation``, the citation cut so the element fits one text object."""
+        return _fit(
+            lambda citation: mrkdwn("citation.mrkdwn.j2", number=number, source=source, citation=citation),
+            source.citation,
+            MAX_TEXT,
+        )
+
+    def _follow_ups(self, follow_ups: Sequence[str]) -> list[Block]:
+        asks = [ask for ask in follow_ups if ask.strip()][:MAX_FOLLOW_UPS]
+        if not asks:
+            return []
+        return [ActionsBlock(elements=[self._button(ask, follow_up_action(i), ask) for i, ask in enumerate(asks)])]
+
+    def _button(self, label: str, action_id: str, value: str) -> ButtonElement:
+        # Slack's escaping rule covers every text object, plain_text included, so the label is escaped;
+        # the value is never shown, only handed back to us in the action payload, so it stays as it is.
+        text = _fit(self._escape, label, MAX_BUTTON_TEXT)
+        return ButtonElement(text=PlainTextObject(text=text), action_id=action_id, value=value[:MAX_BUTTON_VALUE])
+
+
+class _Templates:
+    """Renders one ``templates/slack/`` template with the citation marks of one explanation."""
+
+    def __init__(self, environment: jinja2.Environment, cited: Citations) -> None:
+        self._environment = environment
+        self._cite = cited.marks
+
+    def __call__(self, name: str, **context: Any) -> str:
+        return self._environment.get_template(name).render(cite=self._cite, **context).strip()
+
+
+def _mrkdwn(text: str) -> MarkdownTextObject:
+    # verbatim: Slack must not turn bare URLs, #channels or @names in our text into links or mentions.
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
+def _sections(text: str) -> list[Block]:
+    """One section per ``MAX_TEXT`` characters of ``text``; none for empty text."""
+    return [SectionBlock(text=_mrkdwn(chunk)) for chunk in _split(text, MAX_TEXT)]
+
+
+def _contexts(texts: Iterable[str]) -> list[Block]:
+    """Context blocks of at most ten elements, one element per text (or per ``MAX_TEXT`` of a long one)."""
+    elements = [_mrkdwn(chunk) for text in texts for chunk in _split(text, MAX_TEXT)]
+    return [
+        ContextBlock(elements=elements[start : start + MAX_CONTEXT_ELEMENTS])
+        for start in range(0, len(elements), MAX_CONTEXT_ELEMENTS)
+    ]
+
+
+def _within_block_limit(body: list[Block], tail: list[Block], shortened: Callable[[int], str]) -> list[Block]:
+    """``body + tail``, or past ``MAX_BLOCKS`` the body cut short with a note, so sources and disclaimer stay."""
+    if len(body) + len(tail) <= MAX_BLOCKS:
+        return [*body, *tail]
+    keep = MAX_BLOCKS - len(tail) - 1
+    return [*body[:keep], *_contexts([shortened(len(body) - keep)]), *tail]
+
+
+def _split(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, broken at a line, else a space, never in an entity.
+
+    >>> _split("one two three", 8)
+    ['one two', 'three']
+    >>> _split("a&amp;b", 5)
+    ['a', '&amp;', 'b']
+    >>> _split("   ", 10)
+    []
+    """
+    pieces = []
+    text = text.strip()
+    while len(text) > limit:
+        cut = text.rfind("\n", 1, limit + 1)
+        if cut <= 0:
+            cut = text.rfind(" ", 1, limit + 1)
+        if cut <= 0:
+            cut = _entity_safe(text, limit)
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].strip()
+    return [piece for piece in (*pieces, text) if piece]
+
+
+def _entity_safe(text: str, limit: int) -> int:
+    """The last cut at or before ``limit`` that does not fall inside ``&amp;``, ``&lt;`` or ``&gt;``."""
+    start = text.rfind("&", max(1, limit - 4), limit)
+    return start if start > 0 and ";" not in text[start:limit] else limit
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text``, or its first piece and an ellipsis when it is longer than ``limit``.
+
+    >>> _cut("a short line", 20)
+    'a short line'
+    >>> _cut("one two three four", 10)
+    'one two…'
+    """
+    if len(text) <= limit:
+        return text
+    return _split(text, limit - len(ELLIPSIS))[0] + ELLIPSIS
+
+
+def _fit(render: Callable[[str], str], raw: str, limit: int) -> str:
+    """``render(raw)``, or ``render`` of the longest prefix of ``raw`` plus an ellipsis that fits ``limit``.
+
+    Cutting the raw text before rendering keeps escapes and link syntax whole.
+
+    >>> _fit(lambda s: s.replace("&", "&amp;"), "R&D & more", 9)
+    'R&amp;D…'
+    """
+    rendered = render(raw)
+    if len(rendered) <= limit:
+        return rendered
+    low, high = 0, len(raw) - 1  # the longest prefix length whose rendering fits lies in [low, high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(render(raw[:middle].rstrip() + ELLIPSIS)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    rendered = render(raw[:low].rstrip() + ELLIPSIS)
+    return rendered if len(rendered) <= limit else _cut(rendered, limit)

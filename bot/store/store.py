@@ -1,0 +1,216 @@
+"""``Store``: conversation slots, event ids, lesson schedules and quiz answers.
+
+Every method is one short transaction whose outcome the database decides: inserts that
+may race use ``ON CONFLICT DO NOTHING`` on a primary key, updates and deletes carry their
+condition in ``WHERE``. So any number of threads and replicas can share one database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, Executable, Row, case, delete, func, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.errors import StoreUnavailable
+from bot.store.failures import unavailable_on_failure
+from bot.store.records import Schedule, Score
+from bot.store.schema import (
+    MAX_ID_LENGTH,
+    conversation_slots,
+    lesson_posts,
+    lesson_schedules,
+    processed_events,
+    quiz_answers,
+)
+
+_UPSERTING_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class Store:
+    """The bot's shared state over one SQLAlchemy ``Engine`` (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime], slot_ttl: timedelta) -> None:
+        if slot_ttl <= timedelta(0):
+            raise ValueError("slot_ttl must be positive")
+        self.engine = engine
+        self._clock = clock
+        self._slot_ttl = slot_ttl
+        self._url = engine.url.render_as_string(hide_password=True)
+        if engine.dialect.name not in _UPSERTING_INSERTS:
+            raise ValueError(f"the store supports SQLite and PostgreSQL, not {engine.dialect.name!r}")
+        self._upserting_insert = _UPSERTING_INSERTS[engine.dialect.name]
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def ping(self) -> bool:
+        """True if the database answers a trivial query."""
+        try:
+            self._read(text("SELECT 1"))
+        except (StoreUnavailable, SQLAlchemyError):
+            return False
+        return True
+
+    # Conversation slots
+
+    def load_slots(self, key: str) -> dict[str, str]:
+        """A conversation's saved values; ``{}`` if none or expired."""
+        rows = self._read(
+            select(conversation_slots.c.values_json, conversation_slots.c.expires_at).where(
+                conversation_slots.c.conversation_key == _bounded("key", key)
+            )
+        )
+        if not rows:
+            return {}
+        row = rows[0]
+        now = self._now()
+        if row.expires_at > now:
+            return json.loads(row.values_json)
+        # Only if still expired: a concurrent save may have refreshed it since the read.
+        self._write(
+            delete(conversation_slots).where(
+                conversation_slots.c.conversation_key == key, conversation_slots.c.expires_at <= now
+            )
+        )
+        return {}
+
+    def save_slots(self, key: str, values: Mapping[str, str]) -> None:
+        """Insert or replace a conversation's values, expiring ``slot_ttl`` from now."""
+        if not all(isinstance(name, str) and isinstance(value, str) for name, value in values.items()):
+            raise TypeError("slot names and values must be strings")
+        statement = self._upserting_insert(conversation_slots).values(
+            conversation_key=_bounded("key", key),
+            values_json=json.dumps(dict(values), ensure_ascii=False, sort_keys=True),
+            expires_at=self._now() + self._slot_ttl,
+        )
+        self._write(
+            statement.on_conflict_do_update(
+                index_elements=[conversation_slots.c.conversation_key],
+                set_={"values_json": statement.excluded.values_json, "expires_at": statement.excluded.expires_at},
+            )
+        )
+
+    def clear_slots(self, key: str) -> None:
+        """Forget a conversation's values."""
+        self._write(delete(conversation_slots).where(conversation_slots.c.conversation_key == _bounded("key", key)))
+
+    def purge_expired_slots(self) -> int:
+        """Delete every expired conversation; return how many."""
+        return self._write(delete(conversation_slots).where(conversation_slots.c.expires_at <= self._now()))
+
+    # Processed events
+
+    def claim_event(self, event_id: str) -> bool:
+        """True for the first claim of ``event_id`` in any process, False ever after."""
+        statement = self._upserting_insert(processed_events).values(
+            event_id=_bounded("event_id", event_id), claimed_at=self._now()
+        )
+        return self._write(statement.on_conflict_do_nothing()) == 1
+
+    def purge_events(self, older_than: timedelta) -> int:
+        """Forget event ids claimed more than ``older_than`` ago; return how many."""
+        if older_than < timedelta(0):
+            raise ValueError("older_than must not be negative")
+        cutoff = self._now() - older_than
+        return self._write(delete(processed_events).where(processed_events.c.claimed_at < cutoff))
+
+    # Lesson schedules and posts
+
+    def add_schedule(self, *, team: str, channel: str, surface: str, topic: str | None, cron: str) -> int:
+        """Add a lesson schedule and return its id."""
+        statement = insert(lesson_schedules).values(
+            team=_bounded("team", team),
+            channel=_bounded("channel", channel),
+            surface=surface,
+            topic=topic,
+            cron=cron,
+            created_at=self._now(),
+        )
+        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+            (schedule_id,) = connection.execute(statement).inserted_primary_key
+        return schedule_id
+
+    def list_schedules(self, *, team: str | None = None) -> list[Schedule]:
+        """Every schedule, or one team's, oldest first."""
+        statement = select(lesson_schedules).order_by(lesson_schedules.c.id)
+        if team is not None:
+            statement = statement.where(lesson_schedules.c.team == team)
+        return [Schedule(**row._mapping) for row in self._read(statement)]
+
+    def remove_schedule(self, schedule_id: int) -> bool:
+        """Remove a schedule and its posts; False if there was none."""
+        return self._write(delete(lesson_schedules).where(lesson_schedules.c.id == schedule_id)) == 1
+
+    def claim_post(self, schedule_id: int, slot: datetime) -> bool:
+        """True for the first claim of a schedule's time slot in any process; False after or if removed."""
+        statement = self._upserting_insert(lesson_posts).values(
+            schedule_id=schedule_id, slot=_aware("slot", slot), claimed_at=self._now()
+        )
+        try:
+            return self._write(statement.on_conflict_do_nothing()) == 1
+        except IntegrityError:  # the foreign key: the schedule is gone, so nothing to post
+            return False
+
+    # Quiz answers and scores
+
+    def record_answer(self, *, team: str, user: str, quiz_id: str, question_id: str, correct: bool) -> bool:
+        """Record a user's answer; False if they already answered this question (the first counts)."""
+        statement = self._upserting_insert(quiz_answers).values(
+            team=_bounded("team", team),
+            user_id=_bounded("user", user),
+            quiz_id=_bounded("quiz_id", quiz_id),
+            question_id=_bounded("question_id", question_id),
+            correct=correct,
+            answered_at=self._now(),
+        )
+        return self._write(statement.on_conflict_do_nothing()) == 1
+
+    def scores(self, *, team: str, limit: int = 10) -> list[Score]:
+        """A team's best ``limit`` users by correct answers, ties by user id."""
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+        correct = func.sum(case((quiz_answers.c.correct, 1), else_=0))
+        statement = (
+            select(quiz_answers.c.user_id, correct.label("correct"), func.count().label("answered"))
+            .where(quiz_answers.c.team == team)
+            .group_by(quiz_answers.c.user_id)
+            .order_by(correct.desc(), self._bytewise(quiz_answers.c.user_id))
+            .limit(limit)
+        )
+        return [Score(user=row.user_id, correct=row.correct, answered=row.answered) for row in self._read(statement)]
+
+    # The one way in and out
+
+    def _read(self, statement: Executable) -> Sequence[Row[Any]]:
+        with unavailable_on_failure(self._url), self.engine.connect() as connection:
+            return connection.execute(statement).all()
+
+    def _write(self, statement: Executable) -> int:
+        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+            # SQLAlchemy drops an INSERT's rowcount unless asked; the claims depend on it.
+            return connection.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
+
+    def _now(self) -> datetime:
+        return _aware("clock time", self._clock())
+
+    def _bytewise(self, column: ColumnElement[str]) -> ColumnElement[str]:
+        # SQLite compares text bytewise; PostgreSQL follows the database's locale unless told.
+        return column.collate("C") if self.engine.dialect.name == "postgresql" else column
+
+
+def _bounded(name: str, value: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{name} is {len(value)} characters; the store keeps at most {MAX_ID_LENGTH}")
+    return value
+
+
+def _aware(name: str, value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return value.astimezone(UTC)

@@ -1,0 +1,434 @@
+"""The store against real databases: SQLite files always, PostgreSQL when HERBOT_TEST_POSTGRES_URL is set."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from bot.errors import StoreUnavailable
+from bot.store import Schedule, Score, Store, create_store
+
+POSTGRES_URL = os.environ.get("HERBOT_TEST_POSTGRES_URL")
+START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+TTL = timedelta(minutes=30)
+KEY = "slack:T1:C1:1712345.000100"
+UNREACHABLE = "postgresql+psycopg://nobody:s3cret-pw@127.0.0.1:1/none"
+THREADS = 8
+
+
+class FakeClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def _postgres_schema_url(base_url: str) -> Iterator[str]:
+    """A fresh schema for one test, reached through search_path in the URL, dropped afterwards."""
+    schema = f"herbot_test_{uuid.uuid4().hex}"
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not POSTGRES_URL, reason="HERBOT_TEST_POSTGRES_URL is not set"),
+            ],
+        ),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'herbot.db'}"
+    else:
+        assert POSTGRES_URL is not None
+        yield from _postgres_schema_url(POSTGRES_URL)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def open_store(database_url: str, clock: FakeClock) -> Iterator[Callable[[], Store]]:
+    """Open another store on the test database; all are closed at the end."""
+    opened: list[Store] = []
+
+    def open_one() -> Store:
+        store = create_store(database_url, clock=clock, slot_ttl=TTL)
+        opened.append(store)
+        return store
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(open_store: Callable[[], Store]) -> Store:
+    return open_store()
+
+
+def at_once(count: int, action: Callable[[int], Any]) -> list[Any]:
+    """Run ``action(i)`` on ``count`` threads released together by a barrier."""
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> Any:
+        barrier.wait(timeout=30)
+        return action(index)
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+# Conversation slots
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"ihc": "2+"},
+        {"ihc": "2+", "ish_ratio": "2.3", "her2_copies": "4.1"},
+        {"ihc": "0-ultralow", "note": "≥ 2,0"},
+    ],
+)
+def test_saved_slots_load_back(store: Store, values: dict[str, str]) -> None:
+    store.save_slots(KEY, values)
+    assert store.load_slots(KEY) == values
+
+
+@pytest.mark.parametrize("key", [KEY, "teams:19:abc@thread.tacv2;messageid=1712345", "k" * 255, "ünïcode key"], ids=len)
+def test_keys_are_stored_as_given(store: Store, key: str) -> None:
+    store.save_slots(key, {"ihc": "1+"})
+    assert (store.load_slots(key), store.load_slots(key[:-1])) == ({"ihc": "1+"}, {})
+
+
+def test_save_overwrites_and_clear_forgets(store: Store) -> None:
+    store.save_slots(KEY, {"ihc": "2+", "ish_ratio": "1.9"})
+    store.save_slots(KEY, {"ihc": "3+"})
+    assert store.load_slots(KEY) == {"ihc": "3+"}
+    store.clear_slots(KEY)
+    store.clear_slots("never-saved")
+    assert store.load_slots(KEY) == {}
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "expected"),
+    [
+        (timedelta(0), {"ihc": "2+"}),
+        (TTL - timedelta(microseconds=1), {"ihc": "2+"}),
+        (TTL, {}),
+        (timedelta(days=3), {}),
+    ],
+    ids=str,
+)
+def test_slots_expire_after_the_ttl(store: Store, clock: FakeClock, elapsed: timedelta, expected: dict) -> None:
+    store.save_slots(KEY, {"ihc": "2+"})
+    clock.advance(elapsed)
+    assert store.load_slots(KEY) == expected
+
+
+def test_loading_an_expired_conversation_deletes_it(store: Store, clock: FakeClock) -> None:
+    store.save_slots(KEY, {"ihc": "2+"})
+    clock.advance(TTL)
+    assert (store.load_slots(KEY), store.purge_expired_slots()) == ({}, 0)
+
+
+def test_every_save_refreshes_the_expiry(store: Store, clock: FakeClock) -> None:
+    store.save_slots(KEY, {"ihc": "2+"})
+    clock.advance(timedelta(minutes=20))
+    store.save_slots(KEY, {"ihc": "2+", "ish_ratio": "2.1"})
+    clock.advance(timedelta(minutes=20))
+    assert store.load_slots(KEY) == {"ihc": "2+", "ish_ratio": "2.1"}
+    clock.advance(timedelta(minutes=10))
+    assert store.load_slots(KEY) == {}
+
+
+def test_purge_deletes_only_expired_conversations(store: Store, clock: FakeClock) -> None:
+    store.save_slots("old-1", {"ihc": "0"})
+    store.save_slots("old-2", {"ihc": "1+"})
+    clock.advance(timedelta(minutes=20))
+    store.save_slots("fresh", {"ihc": "3+"})
+    clock.advance(timedelta(minutes=15))
+    assert [store.purge_expired_slots(), store.purge_expired_slots()] == [2, 0]
+    assert [store.load_slots("fresh"), store.load_slots("old-1")] == [{"ihc": "3+"}, {}]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda store: store.save_slots("k" * 256, {}), id="save_slots"),
+        pytest.param(lambda store: store.load_slots("k" * 256), id="load_slots"),
+        pytest.param(lambda store: store.clear_slots("k" * 256), id="clear_slots"),
+        pytest.param(lambda store: store.claim_event("e" * 256), id="claim_event"),
+        pytest.param(
+            lambda store: store.record_answer(team="T", user="U" * 256, quiz_id="q", question_id="1", correct=True),
+            id="record_answer",
+        ),
+        pytest.param(lambda store: store.claim_post(1, START.replace(tzinfo=None)), id="naive-slot"),
+    ],
+)
+def test_bad_arguments_are_refused(store: Store, call: Callable[[Store], Any]) -> None:
+    with pytest.raises(ValueError):
+        call(store)
+
+
+def test_slot_values_must_be_text(store: Store) -> None:
+    with pytest.raises(TypeError):
+        store.save_slots(KEY, {"ihc": 2})  # type: ignore[dict-item]
+
+
+# Processed events
+
+
+def test_an_event_is_claimed_once(store: Store) -> None:
+    assert [store.claim_event("Ev1"), store.claim_event("Ev1"), store.claim_event("Ev2")] == [True, False, True]
+
+
+def test_purged_events_can_be_claimed_again(store: Store, clock: FakeClock) -> None:
+    store.claim_event("old")
+    clock.advance(timedelta(hours=1))
+    store.claim_event("recent")
+    assert store.purge_events(timedelta(minutes=30)) == 1
+    assert [store.claim_event("old"), store.claim_event("recent")] == [True, False]
+
+
+# Exactly once across threads, each either sharing one store or with its own engine like a replica
+
+RACES = {
+    "claim_event": lambda store, schedule_id: store.claim_event("Ev-race"),
+    "claim_post": lambda store, schedule_id: store.claim_post(schedule_id, START),
+    "record_answer": lambda store, schedule_id: store.record_answer(
+        team="T1", user="U1", quiz_id="q1", question_id="1", correct=True
+    ),
+}
+
+
+@pytest.mark.parametrize("own_engine", [False, True], ids=["shared-store", "store-per-thread"])
+@pytest.mark.parametrize("operation", list(RACES))
+def test_racing_claims_succeed_exactly_once(
+    store: Store, open_store: Callable[[], Store], operation: str, own_engine: bool
+) -> None:
+    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
+    stores = [open_store() if own_engine else store for _ in range(THREADS)]
+    results = at_once(THREADS, lambda index: RACES[operation](stores[index], schedule_id))
+    assert sorted(results) == [False] * (THREADS - 1) + [True]
+
+
+# Lesson schedules and posts
+
+
+def test_schedules_are_added_listed_and_removed(store: Store) -> None:
+    first = store.add_schedule(team="T1", channel="C1", surface="slack", topic="her2-low", cron="0 9 * * 1")
+    second = store.add_schedule(team="T2", channel="19:x@thread.tacv2", surface="teams", topic=None, cron="0 8 * * *")
+    third = store.add_schedule(team="T1", channel="C2", surface="slack", topic=None, cron="30 7 * * 5")
+    assert [s.id for s in store.list_schedules()] == [first, second, third]
+    assert store.list_schedules(team="T1") == [
+        Schedule(first, "T1", "C1", "slack", "her2-low", "0 9 * * 1", START),
+        Schedule(third, "T1", "C2", "slack", None, "30 7 * * 5", START),
+    ]
+    assert [store.remove_schedule(third), store.remove_schedule(third)] == [True, False]
+    assert [s.id for s in store.list_schedules()] == [first, second]
+    assert store.list_schedules(team="nobody") == []
+
+
+def test_schedule_ids_are_never_reused(store: Store) -> None:
+    removed = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
+    store.remove_schedule(removed)
+    assert store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1") > removed
+
+
+def test_schedule_times_come_back_as_utc(store: Store, clock: FakeClock) -> None:
+    clock.now = datetime(2025, 6, 1, 23, 30, tzinfo=timezone(timedelta(hours=5)))
+    store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
+    (created,) = [s.created_at for s in store.list_schedules()]
+    assert (created, created.tzinfo) == (datetime(2025, 6, 1, 18, 30, tzinfo=UTC), UTC)
+
+
+@pytest.mark.parametrize(
+    ("slot", "expected"),
+    [
+        (START, False),
+        (START.astimezone(timezone(timedelta(hours=2))), False),
+        (START + timedelta(microseconds=1), True),
+        (START + timedelta(weeks=1), True),
+    ],
+    ids=["same-slot", "same-instant-other-zone", "next-microsecond", "next-week"],
+)
+def test_a_post_is_claimed_once_per_slot(store: Store, slot: datetime, expected: bool) -> None:
+    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 6")
+    assert store.claim_post(schedule_id, START)
+    assert store.claim_post(schedule_id, slot) is expected
+
+
+def test_removed_schedules_take_their_posts_and_claim_nothing(store: Store) -> None:
+    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 6")
+    store.claim_post(schedule_id, START)
+    assert store.remove_schedule(schedule_id)
+    assert store.claim_post(schedule_id, START + timedelta(weeks=1)) is False
+
+
+# Quiz answers and scores
+
+
+def test_the_first_answer_counts(store: Store) -> None:
+    answer = {"team": "T1", "user": "U1", "quiz_id": "q1"}
+    recorded = [
+        store.record_answer(**answer, question_id="1", correct=False),
+        store.record_answer(**answer, question_id="1", correct=True),
+        store.record_answer(**answer, question_id="2", correct=True),
+        store.record_answer(team="T1", user="U1", quiz_id="q2", question_id="1", correct=True),
+        store.record_answer(team="T2", user="U1", quiz_id="q1", question_id="1", correct=True),
+    ]
+    assert recorded == [True, False, True, True, True]
+    assert store.scores(team="T1") == [Score(user="U1", correct=2, answered=3)]
+
+
+SCORE_CASES = [
+    pytest.param([], 10, [], id="no-answers"),
+    pytest.param(
+        [("UB", True), ("UA", False), ("UA", True), ("UC", True), ("UC", True)],
+        10,
+        [("UC", 2, 2), ("UA", 1, 2), ("UB", 1, 1)],
+        id="most-correct-first-ties-by-user",
+    ),
+    pytest.param(
+        [("u9", True), ("U10", True), ("U9", True), ("_x", True)],
+        10,
+        [("U10", 1, 1), ("U9", 1, 1), ("_x", 1, 1), ("u9", 1, 1)],
+        id="user-ids-order-bytewise-on-every-backend",
+    ),
+    pytest.param([("UA", False), ("UB", False)], 10, [("UA", 0, 1), ("UB", 0, 1)], id="all-wrong"),
+    pytest.param([("UA", True), ("UB", True), ("UC", False)], 2, [("UA", 1, 1), ("UB", 1, 1)], id="limit"),
+]
+
+
+@pytest.mark.parametrize(("answers", "limit", "expected"), SCORE_CASES)
+def test_scores_rank_the_team(store: Store, answers: list, limit: int, expected: list) -> None:
+    for number, (user, correct) in enumerate(answers):
+        store.record_answer(team="T1", user=user, quiz_id="q1", question_id=str(number), correct=correct)
+    store.record_answer(team="T2", user="UZ", quiz_id="q1", question_id="0", correct=True)
+    assert store.scores(team="T1", limit=limit) == [Score(*score) for score in expected]
+
+
+# Connecting
+
+
+def test_ping(store: Store) -> None:
+    assert store.ping() is True
+
+
+def test_a_second_store_finds_the_tables_and_the_data(
+    store: Store, open_store: Callable[[], Store], clock: FakeClock
+) -> None:
+    store.save_slots(KEY, {"ihc": "2+"})
+    store.claim_event("Ev1")
+    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
+    store.record_answer(team="T1", user="U1", quiz_id="q1", question_id="1", correct=True)
+    store.close()
+    again = open_store()
+    assert again.load_slots(KEY) == {"ihc": "2+"}
+    assert (again.claim_event("Ev1"), [s.id for s in again.list_schedules()]) == (False, [schedule_id])
+    assert again.scores(team="T1") == [Score("U1", 1, 1)]
+
+
+def test_stores_created_at_once_on_a_fresh_database(open_store: Callable[[], Store]) -> None:
+    stores = at_once(THREADS, lambda index: open_store())
+    assert all(store.ping() for store in stores)
+
+
+@pytest.mark.parametrize(
+    "url", [UNREACHABLE, "sqlite:////nonexistent-directory/herbot.db"], ids=["postgresql", "sqlite"]
+)
+def test_an_unreachable_database_is_reported_without_its_password(url: str) -> None:
+    with pytest.raises(StoreUnavailable) as caught:
+        create_store(url)
+    assert "s3cret-pw" not in str(caught.value) and "s3cret-pw" not in caught.value.url
+    assert caught.value.url == make_url(url).render_as_string(hide_password=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://bot:s3cret-pw@db/herbot", "not 'mysql'"),
+        ("not a url :s3cret-pw@", "cannot be parsed"),
+    ],
+)
+def test_unsupported_urls_are_refused(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        create_store(url)
+    assert "s3cret-pw" not in str(caught.value)
+
+
+CALLS_ON_A_LOST_DATABASE = {
+    "load_slots": lambda store: store.load_slots(KEY),
+    "save_slots": lambda store: store.save_slots(KEY, {"ihc": "2+"}),
+    "clear_slots": lambda store: store.clear_slots(KEY),
+    "purge_expired_slots": lambda store: store.purge_expired_slots(),
+    "claim_event": lambda store: store.claim_event("Ev1"),
+    "purge_events": lambda store: store.purge_events(timedelta(days=1)),
+    "add_schedule": lambda store: store.add_schedule(
+        team="T", channel="C", surface="slack", topic=None, cron="* * * * *"
+    ),
+    "list_schedules": lambda store: store.list_schedules(),
+    "remove_schedule": lambda store: store.remove_schedule(1),
+    "claim_post": lambda store: store.claim_post(1, START),
+    "record_answer": lambda store: store.record_answer(team="T", user="U", quiz_id="q", question_id="1", correct=True),
+    "scores": lambda store: store.scores(team="T"),
+}
+
+
+@pytest.fixture
+def lost_store(clock: FakeClock) -> Iterator[Store]:
+    """A store whose database went away after start-up."""
+    store = Store(create_engine(UNREACHABLE), clock=clock, slot_ttl=TTL)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("method", list(CALLS_ON_A_LOST_DATABASE))
+def test_a_lost_database_raises_store_unavailable(lost_store: Store, method: str) -> None:
+    with pytest.raises(StoreUnavailable, match=r"nobody:\*\*\*@127\.0\.0\.1:1/none"):
+        CALLS_ON_A_LOST_DATABASE[method](lost_store)
+
+
+def test_ping_on_a_lost_database_is_false(lost_store: Store) -> None:
+    assert lost_store.ping() is False
+
+
+def test_a_naive_clock_is_refused(database_url: str) -> None:
+    store = create_store(database_url, clock=lambda: datetime(2025, 1, 1))
+    try:
+        with pytest.raises(ValueError, match="timezone-aware"):
+            store.claim_event("Ev1")
+    finally:
+        store.close()
