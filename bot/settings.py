@@ -81,7 +81,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         host=get("HERBOT_HOST") or DEFAULT_HOST,
         port=int(_number("HERBOT_PORT", get("HERBOT_PORT"), DEFAULT_PORT, whole=True)),
         slot_ttl=timedelta(
-            minutes=_number("HERBOT_SLOT_TTL_MINUTES", get("HERBOT_SLOT_TTL_MINUTES"), DEFAULT_SLOT_TTL_MINUTES, whole=False)
+            minutes=_number(
+                "HERBOT_SLOT_TTL_MINUTES", get("HERBOT_SLOT_TTL_MINUTES"), DEFAULT_SLOT_TTL_MINUTES, whole=False
+            )
         ),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),

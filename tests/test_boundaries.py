@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.engine import IhcScore, ReceptorResult, Report, ReceptorStatus, classify, ish_group
+from bot.engine import IhcScore, ReceptorResult, ReceptorStatus, Report, classify, ish_group
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,12 @@ def test_pr_has_no_low_category(percent: str, status: ReceptorStatus) -> None:
 
 @pytest.mark.parametrize(
     ("copies", "status"),
-    [("6.0", "positive"), ("5.99", "equivocal-needs-dual-probe"), ("4.0", "equivocal-needs-dual-probe"), ("3.99", "negative")],
+    [
+        ("6.0", "positive"),
+        ("5.99", "equivocal-needs-dual-probe"),
+        ("4.0", "equivocal-needs-dual-probe"),
+        ("3.99", "negative"),
+    ],
 )
 def test_single_probe_boundaries_with_ihc_2(copies: str, status: str) -> None:
     from bot.engine import Probe

@@ -40,7 +40,11 @@ def test_case_takes_the_expected_rule(row: dict[str, str]) -> None:
 @pytest.mark.parametrize("row", ALL_CASES)
 def test_every_step_cites_a_registered_source(row: dict[str, str]) -> None:
     registry = load_sources()
-    uncited = [step.rule for step in _classify_row(row).steps if not step.sources or not all(s in registry for s in step.sources)]
+    uncited = [
+        step.rule
+        for step in _classify_row(row).steps
+        if not step.sources or not all(s in registry for s in step.sources)
+    ]
     assert uncited == []
 
 

@@ -31,7 +31,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_options_print_the_json_contract() -> None:
-    code, out, err = run("classify", "--json", "--ihc", "2+", "--ratio", "1.4", "--copies", "2.6", "--er", "95", "--pr", "40")
+    code, out, err = run(
+        "classify", "--json", "--ihc", "2+", "--ratio", "1.4", "--copies", "2.6", "--er", "95", "--pr", "40"
+    )
     data = json.loads(out)
     assert (code, err) == (0, "")
     assert (data["her2_status"], data["her2_category"], data["ish_group"], data["subtype"]) == (
@@ -71,7 +73,9 @@ def test_free_text_gives_the_same_classification_as_options() -> None:
 
 
 def test_every_step_in_json_has_rule_text_and_sources() -> None:
-    _, out, _ = run("classify", "--json", "--ihc", "2+", "--ratio", "2.2", "--copies", "3.5", "--recount-same-group", "yes")
+    _, out, _ = run(
+        "classify", "--json", "--ihc", "2+", "--ratio", "2.2", "--copies", "3.5", "--recount-same-group", "yes"
+    )
     steps = json.loads(out)["steps"]
     assert all(step["rule"] and step["text"] and step["sources"] for step in steps)
 
@@ -80,12 +84,15 @@ def test_every_step_in_json_has_rule_text_and_sources() -> None:
     ("argv", "message"),
     [
         (("--ihc", "4+"), "herbot classify: ihc '4+' is not valid; allowed: 0, 0-ultralow, 0-null, 1+, 2+ or 3+.\n"),
-        (("--ratio=-1",), "herbot classify: ish_ratio '-1' is not valid; allowed: a HER2/CEP17 ratio above 0 and at most 50.\n"),
+        (
+            ("--ratio=-1",),
+            "herbot classify: ish_ratio '-1' is not valid; allowed: a HER2/CEP17 ratio above 0 and at most 50.\n",
+        ),
         (("--er", "140"), "herbot classify: er_percent '140' is not valid; allowed: a percentage from 0 to 100.\n"),
         (
             ("--probe", "single", "--ratio", "1.5", "--copies", "3"),
-            "herbot classify: ish_probe 'single' is not valid (single-probe ISH has no CEP17 probe, so it cannot give a "
-            "ratio); allowed: dual (or no probe type) when a HER2/CEP17 ratio is given.\n",
+            "herbot classify: ish_probe 'single' is not valid (single-probe ISH has no CEP17 probe, so it cannot "
+            "give a ratio); allowed: dual (or no probe type) when a HER2/CEP17 ratio is given.\n",
         ),
     ],
     ids=["ihc-4+", "ratio-negative", "er-140", "single-with-ratio"],
@@ -104,7 +111,11 @@ def test_nothing_given_is_insufficient_not_an_error() -> None:
     code, out, _ = run("classify", "--json")
     data = json.loads(out)
     assert (code, data["her2_status"], data["subtype"]) == (0, "insufficient", "unknown")
-    assert data["missing"] == ["HER2 IHC score and/or ISH result", "ER result (percentage of positive tumour nuclei)", "PR result (percentage of positive tumour nuclei)"]
+    assert data["missing"] == [
+        "HER2 IHC score and/or ISH result",
+        "ER result (percentage of positive tumour nuclei)",
+        "PR result (percentage of positive tumour nuclei)",
+    ]
 
 
 def test_text_output_is_a_cited_explanation() -> None:
@@ -117,7 +128,9 @@ def test_text_output_is_a_cited_explanation() -> None:
 
 
 def test_identifiers_in_text_are_never_printed() -> None:
-    code, out, err = run("classify", "--json", "Patient: Jane Doe, MRN 8812345, DOB 03/04/1961. HER2 IHC 1+. ER 80%, PR 5%.")
+    code, out, err = run(
+        "classify", "--json", "Patient: Jane Doe, MRN 8812345, DOB 03/04/1961. HER2 IHC 1+. ER 80%, PR 5%."
+    )
     assert code == 0
     assert json.loads(out)["her2_category"] == "low"
     for secret in ("Jane", "Doe", "8812345", "03/04/1961", "1961"):
@@ -174,5 +187,7 @@ def test_installed_console_script_runs_from_another_folder(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["her2_category"] == "low"
-    text = subprocess.run([herbot, "classify", "IHC 1+"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    text = subprocess.run(
+        [herbot, "classify", "IHC 1+"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert text.stdout.startswith("HER2-negative (HER2-low) [1][2][3]\n")

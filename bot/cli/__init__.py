@@ -8,6 +8,7 @@ from bot.cli.ask import ask_command
 from bot.cli.chat import chat_command
 from bot.cli.classify import classify_command
 from bot.cli.evaluate import eval_command
+from bot.cli.serve import serve_command
 
 __all__ = ["main"]
 
@@ -18,5 +19,5 @@ def main() -> None:
     """herbot: HER2 / HER2-negative status in breast cancer, explained with sources."""
 
 
-for command in (classify_command, ask_command, chat_command, eval_command):
+for command in (classify_command, ask_command, chat_command, eval_command, serve_command):
     main.add_command(command)

@@ -19,9 +19,9 @@ __all__ = ["ask_command"]
 def ask_command(text: tuple[str, ...], as_json: bool, conversation: str | None) -> None:
     """Ask a question or give values, as you would in chat.
 
-        herbot ask "what does HER2-low mean?"
+    herbot ask "what does HER2-low mean?"
 
-        herbot ask --conversation c1 "IHC 2+"  then  herbot ask --conversation c1 "ratio 2.3, copies 3.8"
+    herbot ask --conversation c1 "IHC 2+"  then  herbot ask --conversation c1 "ratio 2.3, copies 3.8"
     """
     from bot.render.contract import answer_json  # heavy imports only for the commands that need them
     from bot.services import create_services

@@ -4,7 +4,8 @@ Applies the ASCO/CAP HER2 testing guideline 2018 (affirmed 2023) and the ASCO/CA
 testing guideline 2020, as written in her2-rules.md. Pure: no I/O, clock or logging.
 
 >>> from bot.engine.values import report_from_fields
->>> result = classify(report_from_fields({"ihc": "2+", "ish_ratio": "1.4", "ish_copy_number": "2.6", "er_percent": "95"}))
+>>> values = {"ihc": "2+", "ish_ratio": "1.4", "ish_copy_number": "2.6", "er_percent": "95"}
+>>> result = classify(report_from_fields(values))
 >>> (result.her2_status, result.her2_category, result.ish_group, result.subtype)
 (<Her2Status.NEGATIVE: 'negative'>, <Her2Category.LOW: 'low'>, 5, <Subtype.HR_POSITIVE_HER2_NEGATIVE: 'HR+/HER2-'>)
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 import sqlite3
 from dataclasses import dataclass
 
@@ -13,8 +14,10 @@ __all__ = ["Fact", "FactIndex"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
-    "a about an and are as at be by can do does for from get how i in is it many me mean means much my of often on "
-    "or should tell that the there this to what when which who why with you your".split()
+    (
+        "a about an and are as at be by can do does for from get how i in is it many me mean means much my of often "
+        "on or should tell that the there this to what when which who why with you your"
+    ).split()
 )
 
 
@@ -48,7 +51,7 @@ class FactIndex:
         terms = [t for t in _WORD.findall(query.lower()) if t not in _STOPWORDS]
         if not terms:
             return ()
-        phrases = [" ".join(pair) for pair in zip(terms, terms[1:], strict=False)]
+        phrases = [" ".join(pair) for pair in pairwise(terms)]
         match = " OR ".join(f'"{phrase}"' for phrase in dict.fromkeys([*phrases, *terms]))
         rows = self._db.execute(
             "SELECT rowid FROM facts WHERE facts MATCH ? ORDER BY bm25(facts, 1.0, 2.0) LIMIT ?", (match, limit)

@@ -1,0 +1,114 @@
+"""The Slack app: an async Bolt app over one bot token, or over OAuth installs kept in the store's database."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack.dedupe import AnswerEventsOnce
+from bot.slack.listeners import register_listeners
+
+__all__ = ["BOT_SCOPES", "SlackApp", "create_slack_app", "slack_enabled"]
+
+log = logging.getLogger("herbot.slack")
+
+BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write")
+STATE_EXPIRATION_SECONDS = 600
+
+
+class SlackApp:
+    """The Bolt app and the async engine its OAuth stores use (``None`` with a single bot token)."""
+
+    def __init__(self, bolt: AsyncApp, oauth_engine: AsyncEngine | None) -> None:
+        self.bolt = bolt
+        self.oauth_engine = oauth_engine
+
+    async def prepare(self) -> None:
+        """Create the installation and state tables when installing through OAuth."""
+        flow = self.bolt.oauth_flow
+        if flow is None:
+            return
+        await flow.settings.installation_store.create_tables()  # type: ignore[attr-defined]
+        await flow.settings.state_store.create_tables()  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        if self.oauth_engine is not None:
+            await self.oauth_engine.dispose()
+
+
+def slack_enabled(settings: Settings, *, socket_mode: bool = False) -> bool:
+    """Slack runs with a signing secret (or an app token in Socket Mode) and a bot token or OAuth client."""
+    verified = bool(settings.slack_app_token) if socket_mode else bool(settings.slack_signing_secret)
+    return verified and bool(settings.slack_bot_token or _oauth_configured(settings))
+
+
+def _oauth_configured(settings: Settings) -> bool:
+    return bool(settings.slack_client_id and settings.slack_client_secret)
+
+
+def _web_client(settings: Settings, token: str | None) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url or AsyncWebClient.BASE_URL,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def async_database_url(url: str) -> str:
+    """The store's URL with an asyncio driver: ``sqlite`` -> ``sqlite+aiosqlite``, PostgreSQL via psycopg."""
+    parsed = make_url(url)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}[parsed.get_backend_name()]
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _oauth_settings(settings: Settings) -> tuple[AsyncOAuthSettings, AsyncEngine]:
+    assert settings.slack_client_id and settings.slack_client_secret
+    engine = create_async_engine(async_database_url(settings.database_url), hide_parameters=True)
+    oauth = AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine),
+        state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+    )
+    return oauth, engine
+
+
+def create_slack_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> SlackApp:
+    """The Bolt app with herbot's listeners; Web API calls retry on rate limits and dropped connections."""
+    assert services.store is not None, "Slack needs the store (event ids, conversations)"
+    signing_secret = settings.slack_signing_secret or ""
+    oauth_engine = None
+    if _oauth_configured(settings) and not settings.slack_bot_token:
+        oauth, oauth_engine = _oauth_settings(settings)
+        bolt = AsyncApp(signing_secret=signing_secret, client=_web_client(settings, None), oauth_settings=oauth)
+    else:
+        bolt = AsyncApp(signing_secret=signing_secret, client=_web_client(settings, settings.slack_bot_token))
+    bolt.use(AnswerEventsOnce(services.store))
+    register_listeners(bolt, services)
+
+    @bolt.error
+    async def log_error(error: Exception) -> None:
+        log.error("slack listener failed error=%s", type(error).__name__)
+
+    return SlackApp(bolt, oauth_engine)

@@ -1,0 +1,100 @@
+"""Slack payloads -> what herbot needs: the text to answer, the conversation, where to reply.
+
+Side-effect-free predicates and parsers, so the routing decisions are testable on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.engine import FIELDS
+
+__all__ = [
+    "Inbound",
+    "decode_values",
+    "encode_values",
+    "from_action",
+    "from_command",
+    "from_event",
+    "is_answerable_message",
+]
+
+_LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message to answer: its text, the conversation it belongs to, and the thread to reply in."""
+
+    text: str
+    conversation: str
+    channel: str
+    thread_ts: str | None
+
+
+def _team(body: Mapping[str, Any]) -> str:
+    return str(body.get("team_id") or (body.get("team") or {}).get("id") or body.get("enterprise_id") or "-")
+
+
+def strip_leading_mentions(text: str) -> str:
+    """'<@UBOT> what is HER2-low' -> 'what is HER2-low'."""
+    return _LEADING_MENTIONS.sub("", text).strip()
+
+
+def is_answerable_message(event: Mapping[str, Any]) -> bool:
+    """A person's plain message: not an edit, a join, a bot's post or a hidden event."""
+    return event.get("subtype") in (None, "file_share", "thread_broadcast") and not event.get("bot_id")
+
+
+def from_event(body: Mapping[str, Any]) -> Inbound:
+    """An ``app_mention`` or ``message.im`` event: a thread is one conversation; a DM without a thread too."""
+    event = body["event"]
+    channel = str(event["channel"])
+    thread = event.get("thread_ts")
+    if event.get("type") == "app_mention":
+        thread = thread or event.get("ts")
+    key = f"slack:{_team(body)}:{channel}:{thread or 'dm'}"
+    return Inbound(strip_leading_mentions(str(event.get("text") or "")), key, channel, thread)
+
+
+def from_command(body: Mapping[str, Any]) -> Inbound:
+    """A ``/her2`` command: one conversation per person per channel."""
+    channel = str(body.get("channel_id") or "-")
+    key = f"slack:{_team(body)}:{channel}:command:{body.get('user_id') or '-'}"
+    return Inbound(str(body.get("text") or "").strip(), key, channel, None)
+
+
+def from_action(body: Mapping[str, Any], text: str) -> Inbound:
+    """A button on one of herbot's messages: the answer goes to the same thread."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "-")
+    message = body.get("message") or {}
+    thread = container.get("thread_ts") or message.get("thread_ts") or container.get("message_ts")
+    if container.get("is_ephemeral"):
+        key = f"slack:{_team(body)}:{channel}:command:{(body.get('user') or {}).get('id') or '-'}"
+    elif channel.startswith("D") and not message.get("thread_ts"):
+        key = f"slack:{_team(body)}:{channel}:dm"
+        thread = None
+    else:
+        key = f"slack:{_team(body)}:{channel}:{thread}"
+    return Inbound(text, key, channel, thread)
+
+
+def encode_values(values: Mapping[str, str]) -> str:
+    """Conversation values as a button value (parsed values only, never message text)."""
+    return json.dumps(dict(values), separators=(",", ":"), sort_keys=True)
+
+
+def decode_values(token: str) -> dict[str, str]:
+    """The values a button carries; anything malformed reads as no values."""
+    try:
+        data = json.loads(token)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in FIELDS and isinstance(v, str)}

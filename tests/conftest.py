@@ -1,0 +1,52 @@
+"""Shared fixtures: the knowledge and router are built once; stores and servers are real and per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import ConversationService
+from bot.knowledge import Knowledge, load_knowledge
+from bot.render.text import TextRenderer
+from bot.services import Services
+from bot.store import Store, create_store
+from intents.detection import load_detector
+from intents.router import Router
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def router(knowledge: Knowledge) -> Router:
+    return Router(knowledge, load_detector())
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'herbot.db'}"
+
+
+@pytest.fixture
+def store(sqlite_url: str) -> Iterator[Store]:
+    created = create_store(sqlite_url)
+    yield created
+    created.close()
+
+
+@pytest.fixture
+def make_services(knowledge: Knowledge, router: Router) -> Callable[[Store], Services]:
+    def build(store: Store) -> Services:
+        return Services(
+            knowledge=knowledge,
+            router=router,
+            conversations=ConversationService(router, store),
+            text=TextRenderer(knowledge.sources),
+            store=store,
+        )
+
+    return build

@@ -1,0 +1,108 @@
+"""Build Slack's HTTP requests the way Slack sends them: form or JSON bodies, signed with the signing secret."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+def signed(body: str, content_type: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
+    """Headers for ``body`` signed ``age`` seconds ago."""
+    timestamp = str(int(time.time()) - age)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature, "Content-Type": content_type}
+
+
+def command_body(text: str, response_url: str, *, team: str = "T1", channel: str = "C1", user: str = "U1") -> str:
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": team,
+            "channel_id": channel,
+            "user_id": user,
+            "command": "/her2",
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+            "api_app_id": "A1",
+        }
+    )
+
+
+def event_body(event: dict[str, Any], *, event_id: str, team: str = "T1") -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": team,
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
+        }
+    )
+
+
+def mention(text: str, *, ts: str, thread_ts: str | None = None, channel: str = "C1") -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@UBOT> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def direct_message(text: str, *, ts: str, channel: str = "D1") -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U1",
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+
+
+def action_body(
+    action_id: str,
+    value: str,
+    response_url: str,
+    *,
+    channel: str = "C1",
+    message_ts: str,
+    thread_ts: str | None,
+    ephemeral: bool = False,
+) -> str:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "1.2.3",
+        "response_url": response_url,
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+            **({"thread_ts": thread_ts} if thread_ts else {}),
+        },
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, **({"thread_ts": thread_ts} if thread_ts else {}), "text": "answer"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
