@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.services import Services
 from bot.settings import Settings
 
-__all__ = ["create_server"]
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_bolt.async_app import AsyncApp
+
+__all__ = ["PathOnlyAccessLogger", "create_server"]
 
 log = logging.getLogger("herbot.server")
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log without query strings, which can carry OAuth codes and states."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "http method=%s path=%s status=%s latency_ms=%.1f",
+            request.method,
+            request.path,
+            response.status,
+            time * 1000,
+        )
 
 
 def create_server(settings: Settings, services: Services, *, socket_mode: bool = False) -> web.Application:
@@ -37,37 +57,37 @@ def _mount_slack(app: web.Application, settings: Settings, services: Services, *
     from bot.slack import create_slack_app, slack_enabled, slack_routes
 
     if not slack_enabled(settings, socket_mode=socket_mode):
-        needed = "SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET"
-        log.info("surface=slack state=off reason=no credentials (set %s and SLACK_BOT_TOKEN or OAuth)", needed)
+        needed = (
+            "SLACK_APP_TOKEN and SLACK_BOT_TOKEN"
+            if socket_mode
+            else "SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN or OAuth"
+        )
+        log.info("surface=slack state=off reason=no credentials (set %s)", needed)
         return
     slack = create_slack_app(settings, services, socket_mode=socket_mode)
 
-    async def start(_: web.Application) -> None:
+    async def run_slack(_: web.Application) -> AsyncIterator[None]:
         await slack.prepare()
-
-    async def stop(_: web.Application) -> None:
+        socket = _socket_mode_handler(slack.bolt, settings) if socket_mode else None
+        # Connect in the background: a wrong app token must not keep /healthz from serving.
+        connecting = asyncio.create_task(socket.connect_async()) if socket is not None else None
+        yield
+        if connecting is not None and not connecting.done():
+            connecting.cancel()
+        if socket is not None:
+            await socket.close_async()
         await slack.close()
 
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
+    app.cleanup_ctx.append(run_slack)
     if socket_mode:
-        _start_socket_mode(app, slack.bolt, settings)
         log.info("surface=slack state=on mode=socket")
     else:
         app.add_routes(slack_routes(slack))
         log.info("surface=slack state=on mode=http path=/slack/events oauth=%s", slack.bolt.oauth_flow is not None)
 
 
-def _start_socket_mode(app: web.Application, bolt: object, settings: Settings) -> None:
+def _socket_mode_handler(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler:
+    """The Socket Mode handler; built inside the running loop, which its client needs."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)  # type: ignore[arg-type]
-
-    async def connect(_: web.Application) -> None:
-        await handler.connect_async()
-
-    async def close(_: web.Application) -> None:
-        await handler.close_async()
-
-    app.on_startup.append(connect)
-    app.on_cleanup.append(close)
+    return AsyncSocketModeHandler(bolt, settings.slack_app_token)

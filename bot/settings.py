@@ -36,7 +36,6 @@ class Settings:
     slack_api_url: str | None = None
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
-    slack_state_secret: str | None = None
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = None
     microsoft_app_type: str | None = None
@@ -91,7 +90,6 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         slack_api_url=get("HERBOT_SLACK_API_URL"),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),
-        slack_state_secret=get("SLACK_STATE_SECRET"),
         microsoft_app_id=get("MicrosoftAppId"),
         microsoft_app_password=get("MicrosoftAppPassword"),
         microsoft_app_type=get("MicrosoftAppType"),

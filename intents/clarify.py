@@ -16,7 +16,9 @@ def explain_clarification(likeliest: Sequence[str], facts: Sequence[Fact]) -> Ex
     """A short clarifying question naming the likeliest topics, plus cited facts found by search."""
     offers = [QUESTIONS[intent] for intent in likeliest if intent in QUESTIONS][:3]
     points = tuple(fact.claim for fact in facts) or (SCOPE,)
-    headline = "I'm not sure what you're asking. Did you mean one of these?" if offers else "I'm not sure what you're asking."
+    headline = (
+        "I'm not sure what you're asking. Did you mean one of these?" if offers else "I'm not sure what you're asking."
+    )
     if facts:
         headline += " Meanwhile, here is what I found in my sources:"
     return Explanation(

@@ -27,7 +27,9 @@ _HEADLINES = {
         "I only cover invasive breast cancer: the ASCO/CAP breast HER2 criteria I apply are not the criteria used "
         "for gastric, gastro-oesophageal, endometrial, colorectal or other cancers."
     ),
-    RefusalKind.UNRELATED: "That is outside what I can help with: I answer questions about HER2 status in breast cancer.",
+    RefusalKind.UNRELATED: (
+        "That is outside what I can help with: I answer questions about HER2 status in breast cancer."
+    ),
 }
 _INSTEAD = {
     RefusalKind.PATIENT_SPECIFIC: Claim(

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from databases import POSTGRES_URL, FakeClock, postgres_schema_url
 
 from bot.conversation import ConversationService
 from bot.knowledge import Knowledge, load_knowledge
@@ -50,3 +51,29 @@ def make_services(knowledge: Knowledge, router: Router) -> Callable[[Store], Ser
         )
 
     return build
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not POSTGRES_URL, reason="HERBOT_TEST_POSTGRES_URL is not set"),
+            ],
+        ),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database for one test: an SQLite file, and a fresh PostgreSQL schema when one is configured."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'herbot.db'}"
+    else:
+        assert POSTGRES_URL is not None
+        yield from postgres_schema_url(POSTGRES_URL)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

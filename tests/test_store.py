@@ -2,79 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from databases import START, FakeClock
+from sqlalchemy import create_engine, make_url
 
 from bot.errors import StoreUnavailable
 from bot.store import Schedule, Score, Store, create_store
 
-POSTGRES_URL = os.environ.get("HERBOT_TEST_POSTGRES_URL")
-START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 TTL = timedelta(minutes=30)
 KEY = "slack:T1:C1:1712345.000100"
 UNREACHABLE = "postgresql+psycopg://nobody:s3cret-pw@127.0.0.1:1/none"
 THREADS = 8
-
-
-class FakeClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
-def _postgres_schema_url(base_url: str) -> Iterator[str]:
-    """A fresh schema for one test, reached through search_path in the URL, dropped afterwards."""
-    schema = f"herbot_test_{uuid.uuid4().hex}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not POSTGRES_URL, reason="HERBOT_TEST_POSTGRES_URL is not set"),
-            ],
-        ),
-    ]
-)
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'herbot.db'}"
-    else:
-        assert POSTGRES_URL is not None
-        yield from _postgres_schema_url(POSTGRES_URL)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool) -> None
     """Serve Slack (/slack/events), /healthz and /readyz; surfaces without credentials stay off."""
     from aiohttp import web
 
-    from bot.server import create_server
+    from bot.server import PathOnlyAccessLogger, create_server
     from bot.services import create_services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -31,4 +31,6 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool) -> None
         app = create_server(settings, services, socket_mode=socket_mode)
     except HerbotError as error:
         raise click.ClickException(str(error)) from None
-    web.run_app(app, host=host or settings.host, port=port or settings.port, print=None)
+    web.run_app(
+        app, host=host or settings.host, port=port or settings.port, print=None, access_log_class=PathOnlyAccessLogger
+    )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 import sqlite3
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.engine.explanation import Claim
 from bot.engine.topics import Topic

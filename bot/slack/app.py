@@ -51,9 +51,11 @@ class SlackApp:
 
 
 def slack_enabled(settings: Settings, *, socket_mode: bool = False) -> bool:
-    """Slack runs with a signing secret (or an app token in Socket Mode) and a bot token or OAuth client."""
-    verified = bool(settings.slack_app_token) if socket_mode else bool(settings.slack_signing_secret)
-    return verified and bool(settings.slack_bot_token or _oauth_configured(settings))
+    """Slack runs over HTTP with a signing secret and a bot token or OAuth client; over Socket Mode with an
+    app token and a bot token (OAuth installs need the HTTP install pages)."""
+    if socket_mode:
+        return bool(settings.slack_app_token and settings.slack_bot_token)
+    return bool(settings.slack_signing_secret and (settings.slack_bot_token or _oauth_configured(settings)))
 
 
 def _oauth_configured(settings: Settings) -> bool:

@@ -1,12 +1,17 @@
 """A local fake of Slack's Web API: records every call, answers like Slack, and can rate-limit on demand.
 
 Point slack_sdk's ``base_url`` at ``fake.api_url`` (it ends in ``/api/``). ``response_url`` posts go to
-``fake.response_url(name)``. Nothing here is herbot code: it stands where slack.com would.
+``fake.response_url(name)``. ``oauth.v2.access`` checks the client credentials and the code as Slack does;
+``apps.connections.open`` hands out ``ws://.../link``, a Socket Mode endpoint that speaks Slack's envelope
+protocol (``hello``, then envelopes the test sends; the client acks each ``envelope_id``).
+Nothing here is herbot code: it stands where slack.com would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import itertools
 import json
 import time
 from collections.abc import Callable
@@ -14,11 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
 BOT_TOKEN = "xoxb-test-token"
 BOT_USER = "UBOT"
+APP_TOKEN = "xapp-1-A1-test-app-token"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret"
+OAUTH_CODE = "abc"
 
 
 @dataclass
@@ -37,15 +46,26 @@ class FakeSlackApi:
     rate_limits: dict[str, list[int]] = field(default_factory=dict)
     server: TestServer | None = None
     oauth_token: str = "xoxb-installed-token"
+    oauth_team: str = "T9"
+    client_id: str = CLIENT_ID
+    client_secret: str = CLIENT_SECRET
+    oauth_code: str = OAUTH_CODE
+    granted_scopes: str = "app_mentions:read,chat:write,commands,im:history,im:read,im:write"
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    socket_messages: list[dict[str, Any]] = field(default_factory=list)
+    _envelope_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/link", self._link)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
     async def close(self) -> None:
+        for socket in self.sockets:
+            await socket.close()
         if self.server is not None:
             await self.server.close()
 
@@ -65,6 +85,11 @@ class FakeSlackApi:
         """Answer the next ``times`` calls of ``method`` with 429 and ``Retry-After``."""
         self.rate_limits.setdefault(method, []).extend([retry_after] * times)
 
+    @property
+    def socket_url(self) -> str:
+        assert self.server is not None
+        return f"ws://127.0.0.1:{self.server.port}/link"
+
     def answered(self, method: str) -> list[Call]:
         """Successful calls of ``method`` (rate-limited attempts excluded)."""
         return [call for call in self.calls if call.method == method and call.status == 200]
@@ -76,6 +101,43 @@ class FakeSlackApi:
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out; calls so far: {[c.method for c in self.calls]}")
             await asyncio.sleep(0.02)
+
+    def acked(self, envelope_id: str) -> bool:
+        """Whether the Socket Mode client acknowledged ``envelope_id`` over the socket."""
+        return any(message.get("envelope_id") == envelope_id for message in self.socket_messages)
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool) -> str:
+        """Send one Socket Mode envelope (``events_api``, ``slash_commands``, ...) on the open socket; its id."""
+        await self.wait_for(lambda: any(not socket.closed for socket in self.sockets))
+        envelope_id = f"env-{next(self._envelope_ids)}"
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if kind == "events_api":
+            envelope.update(retry_attempt=0, retry_reason="")
+        socket = next(socket for socket in reversed(self.sockets) if not socket.closed)
+        await socket.send_json(envelope)
+        return envelope_id
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "applink-fake", "approximate_connection_time": 18060},
+                "connection_info": {"app_id": "A1"},
+            }
+        )
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                self.socket_messages.append(json.loads(message.data))
+        return socket
 
     async def _arguments(self, request: web.Request) -> dict[str, Any]:
         body = await request.text()
@@ -91,7 +153,13 @@ class FakeSlackApi:
         method = request.match_info["method"]
         args = await self._arguments(request)
         auth = request.headers.get("Authorization", "")
-        token = auth.removeprefix("Bearer ") or args.get("token")
+        if auth.startswith("Basic "):
+            # oauth.v2.access authenticates the app with HTTP basic auth (client_id:client_secret).
+            client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            args.update(client_id=client_id, client_secret_matches=client_secret == self.client_secret)
+            token = None
+        else:
+            token = auth.removeprefix("Bearer ") or args.get("token")
         pending = self.rate_limits.get(method)
         if pending:
             retry_after = pending.pop(0)
@@ -100,19 +168,26 @@ class FakeSlackApi:
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)}
             )
         self.calls.append(Call(method, args, token))
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, token))
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         if method == "auth.test":
+            teams = {BOT_TOKEN: "T1", self.oauth_token: self.oauth_team}
+            if token not in teams:
+                return {"ok": False, "error": "invalid_auth"}
             return {
                 "ok": True,
                 "url": "https://example.slack.com/",
                 "team": "Test",
                 "user": "herbot",
-                "team_id": "T1",
+                "team_id": teams[token],
                 "user_id": BOT_USER,
                 "bot_id": "BBOT",
             }
+        if method == "apps.connections.open":
+            if not (token or "").startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_url}
         if method == "chat.postMessage":
             return {
                 "ok": True,
@@ -121,15 +196,19 @@ class FakeSlackApi:
                 "message": {"text": args.get("text")},
             }
         if method == "oauth.v2.access":
+            if args.get("client_id") != self.client_id or not args.get("client_secret_matches"):
+                return {"ok": False, "error": "invalid_client_id"}
+            if args.get("code") != self.oauth_code:
+                return {"ok": False, "error": "invalid_code"}
             return {
                 "ok": True,
                 "app_id": "A1",
                 "authed_user": {"id": "U1"},
-                "scope": "commands,chat:write",
+                "scope": self.granted_scopes,
                 "token_type": "bot",
                 "access_token": self.oauth_token,
                 "bot_user_id": BOT_USER,
-                "team": {"id": "T9", "name": "Installed"},
+                "team": {"id": self.oauth_team, "name": "Installed"},
                 "enterprise": None,
                 "is_enterprise_install": False,
             }
