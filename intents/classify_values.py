@@ -63,7 +63,9 @@ def explain_classification(result: Classification) -> Explanation:
     subtype_step = _first(result.steps, "subtype/")
     hormone_steps = [s for s in result.steps if s.rule.startswith(("er/", "pr/", "hr/"))]
 
-    points = [Claim(f"HER2 status: {_status_line(result)}.", _cited(her2_steps))]
+    decision = next(step for step in result.steps if step.rule.startswith("her2/"))
+    points = [Claim(step.text, step.sources) for step in result.steps if step.rule.startswith("ish/dual/group-")]
+    points.append(Claim(decision.text, decision.sources))
     if result.her2_status.is_final:
         points.append(Claim(category_step.text, category_step.sources))
     if result.report.er is not None or result.report.pr is not None:
@@ -89,13 +91,6 @@ def _first(steps: tuple[Step, ...], prefix: str) -> Step:
 
 def _cited(steps: list[Step]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(source for step in steps for source in step.sources))
-
-
-def _status_line(result: Classification) -> str:
-    line = _STATUS_WORDS[result.her2_status]
-    if result.ish_group is not None:
-        line += f" (dual-probe ISH group {result.ish_group})"
-    return line
 
 
 def _headline(result: Classification) -> str:

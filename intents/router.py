@@ -24,7 +24,7 @@ from intents.classify_values import (
     explain_values_wanted,
 )
 from intents.conversation_values import merge_values
-from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, IntentGuess
+from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, IntentGuess, Reason
 from intents.extraction import Extraction, extract_values
 from intents.help import explain_help
 from intents.lessons import explain_lesson, lesson_subject
@@ -134,8 +134,7 @@ class Router:
 
 
 def _refusal_kind(guess: IntentGuess) -> RefusalKind:
-    if "patient" in guess.reason:
-        return RefusalKind.PATIENT_SPECIFIC
-    if "cancer" in guess.reason:
-        return RefusalKind.OTHER_CANCER
-    return RefusalKind.UNRELATED
+    return {
+        Reason.PATIENT_SPECIFIC: RefusalKind.PATIENT_SPECIFIC,
+        Reason.OTHER_CANCER: RefusalKind.OTHER_CANCER,
+    }.get(guess.reason, RefusalKind.UNRELATED)

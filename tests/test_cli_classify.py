@@ -124,7 +124,7 @@ def test_text_output_is_a_cited_explanation() -> None:
     assert out.startswith("HER2 equivocal: ISH needed [1]\n")
     assert "Missing:\n  - ISH (reflex test on the same specimen, or a new specimen)\n" in out
     assert "Applied: ASCO/CAP HER2 testing guideline 2018, affirmed 2023." in out
-    assert "  [1] Wolff AC, Hammond MEH" in out
+    assert "  [1] ASCO/CAP HER2 2018: Wolff AC et al. Human Epidermal Growth Factor Receptor 2 Testing" in out
 
 
 def test_identifiers_in_text_are_never_printed() -> None:

@@ -38,6 +38,8 @@ class Source:
     short: str
     citation: str
     title: str = ""
+    authors: str | None = None
+    publisher: str | None = None
     year: int | None = None
     date: str | None = None
     version: str | None = None
@@ -45,6 +47,20 @@ class Source:
     url: str | None = None
     verification: str = "V"
     unverified: str | None = None
+
+    @property
+    def brief(self) -> str:
+        """A one-line reference for chat: first author, title, where and when.
+
+        >>> Source(id="x", kind=SourceKind.TRIAL, short="X", citation="...", title="A trial",
+        ...        authors="Doe J, Roe R", publisher="N Engl J Med", year=2022).brief
+        'Doe J et al. A trial. N Engl J Med 2022.'
+        """
+        first = (self.authors or "").split(",")[0].removesuffix(" et al.").strip()
+        several = bool(self.authors) and ("," in self.authors or "et al" in self.authors)
+        author = f"{first}{' et al.' if several else '.'} " if first else ""
+        where = " ".join(str(part) for part in (self.publisher, self.year) if part)
+        return f"{author}{self.title.rstrip('.')}." + (f" {where}." if where else "")
 
 
 @dataclass(frozen=True, slots=True)

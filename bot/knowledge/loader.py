@@ -27,6 +27,8 @@ def load_sources() -> SourceRegistry:
                 short=entry["short"],
                 citation=entry["citation"],
                 title=entry.get("title") or "",
+                authors=entry.get("authors"),
+                publisher=entry.get("publisher"),
                 year=entry.get("year"),
                 date=entry.get("date"),
                 version=entry.get("version"),
