@@ -37,14 +37,14 @@ def test_every_topic_intent_has_a_knowledge_topic(knowledge: Knowledge, intent: 
 
 
 @pytest.mark.parametrize("topic", KNOWLEDGE.topics, ids=lambda t: t.id)
-def test_every_fact_of_every_topic_is_cited_by_a_registered_source(topic) -> None:  # noqa: ANN001
+def test_every_fact_of_every_topic_is_cited_by_a_registered_source(topic) -> None:
     assert [c.text for c in topic.claims if not c.sources or any(s not in KNOWLEDGE.sources for s in c.sources)] == []
     assert 2 <= len(topic.points) <= 5
 
 
 @pytest.mark.parametrize("topic", KNOWLEDGE.topics, ids=lambda t: t.id)
 @pytest.mark.parametrize("lesson", [False, True], ids=["answer", "lesson"])
-def test_every_topic_renders_with_every_claim_marked(topic, lesson: bool) -> None:  # noqa: ANN001
+def test_every_topic_renders_with_every_claim_marked(topic, lesson: bool) -> None:
     explanation = explain_topic(topic, topic.intent or "learn", lesson=lesson)
     text = rendered(explanation, KNOWLEDGE)
     for claim in explanation.claims:

@@ -14,7 +14,7 @@ EVAL_DATA = Path(__file__).parent / "data" / "intent_eval.yaml"
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Run herbot in an empty folder with its own SQLite store."""
     monkeypatch.chdir(tmp_path)
     env = {"HERBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'herbot.db'}"}
@@ -25,7 +25,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return invoke
 
 
-def test_ask_json_prints_the_contract(run) -> None:  # noqa: ANN001
+def test_ask_json_prints_the_contract(run) -> None:
     result = run("ask", "--json", "what does HER2-low mean?")
     data = json.loads(result.stdout)
     assert result.exit_code == 0
@@ -40,14 +40,14 @@ def test_ask_json_prints_the_contract(run) -> None:  # noqa: ANN001
     assert {s["id"] for s in data["sources"]} >= {"destiny-breast04", "asco-cap-her2-2023"}
 
 
-def test_ask_classifies_values_in_the_json_contract(run) -> None:  # noqa: ANN001
+def test_ask_classifies_values_in_the_json_contract(run) -> None:
     data = json.loads(run("ask", "--json", "IHC 2+ FISH ratio 1.6 copy# 3.2 ER 90% PR 20%").stdout)
     assert data["intent"] == "classify-values"
     assert data["classification"]["her2_category"] == "low"
     assert data["values"]["ish_ratio"] == 1.6
 
 
-def test_a_conversation_continues_across_invocations(run) -> None:  # noqa: ANN001
+def test_a_conversation_continues_across_invocations(run) -> None:
     first = json.loads(run("ask", "--json", "--conversation", "c1", "IHC 2+").stdout)
     second = json.loads(run("ask", "--json", "--conversation", "c1", "ratio 2.3, copies 3.8").stdout)
     other = json.loads(run("ask", "--json", "--conversation", "c2", "ratio 2.3, copies 3.8").stdout)
@@ -63,7 +63,7 @@ def test_a_conversation_continues_across_invocations(run) -> None:  # noqa: ANN0
     ("message", "field", "value"),
     [("her2 4+", "ihc", "4+"), ("ER 140%", "er_percent", "140"), ("ratio -1", "ish_ratio", "-1")],
 )
-def test_bad_values_get_an_answer_not_a_failure(run, message: str, field: str, value: str) -> None:  # noqa: ANN001
+def test_bad_values_get_an_answer_not_a_failure(run, message: str, field: str, value: str) -> None:
     result = run("ask", "--json", message)
     data = json.loads(result.stdout)
     assert (result.exit_code, data["classification"]) == (0, None)
@@ -71,7 +71,7 @@ def test_bad_values_get_an_answer_not_a_failure(run, message: str, field: str, v
     assert data["error"]["allowed"] and f"'{value}'" in data["text"]
 
 
-def test_ask_text_is_the_plain_rendering(run) -> None:  # noqa: ANN001
+def test_ask_text_is_the_plain_rendering(run) -> None:
     result = run("ask", "tx options for TNBC?")
     assert result.exit_code == 0
     assert result.stdout.startswith("In triple-negative breast cancer chemotherapy is the backbone")
@@ -79,7 +79,7 @@ def test_ask_text_is_the_plain_rendering(run) -> None:  # noqa: ANN001
     assert "Educational decision support" in result.stdout
 
 
-def test_chat_keeps_values_between_lines(run) -> None:  # noqa: ANN001
+def test_chat_keeps_values_between_lines(run) -> None:
     result = run("chat", stdin="IHC 2+\nratio 2.3, copies 3.8\nquit\n")
     assert result.exit_code == 0
     assert "HER2 equivocal: ISH needed" in result.stdout
@@ -87,7 +87,7 @@ def test_chat_keeps_values_between_lines(run) -> None:  # noqa: ANN001
     assert result.stdout.rstrip().endswith("bye")
 
 
-def test_eval_prints_per_intent_figures_and_accuracy(run) -> None:  # noqa: ANN001
+def test_eval_prints_per_intent_figures_and_accuracy(run) -> None:
     result = run("eval", "--data", str(EVAL_DATA))
     assert result.exit_code == 0
     assert "accuracy" in result.stdout.lower() and "define-her2-low" in result.stdout

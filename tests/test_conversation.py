@@ -28,7 +28,7 @@ def service(router: Router, conversation_store: Store) -> ConversationService:
     return ConversationService(router, conversation_store)
 
 
-def status(answer) -> tuple[str, int | None]:  # noqa: ANN001
+def status(answer) -> tuple[str, int | None]:
     result = answer.explanation.classification
     return (result.her2_status.value, result.ish_group)
 
