@@ -190,4 +190,4 @@ def test_installed_console_script_runs_from_another_folder(tmp_path: Path) -> No
     text = subprocess.run(
         [herbot, "classify", "IHC 1+"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
     )
-    assert text.stdout.startswith("HER2-negative (HER2-low) [1][2][3]\n")
+    assert text.stdout.startswith("HER2-negative (HER2-low) [1][2][3][4]\n")
