@@ -123,7 +123,7 @@ def test_text_output_is_a_cited_explanation() -> None:
     assert code == 0
     assert out.startswith("HER2 equivocal: ISH needed [1]\n")
     assert "Missing:\n  - ISH (reflex test on the same specimen, or a new specimen)\n" in out
-    assert "Applied: ASCO/CAP HER2 testing guideline 2018, affirmed 2023." in out
+    assert "Applied:\n  - ASCO/CAP HER2 testing guideline 2018, affirmed 2023\n" in out
     assert "  [1] ASCO/CAP HER2 2018: Wolff AC et al. Human Epidermal Growth Factor Receptor 2 Testing" in out
 
 

@@ -6,16 +6,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.engine.explanation import Explanation
-from bot.engine.sources import Source, SourceRegistry
+from bot.engine.sources import Source, SourceKind, SourceRegistry
 
 __all__ = ["Citations", "number_citations"]
 
 
 @dataclass(frozen=True, slots=True)
 class Citations:
-    """The sources an explanation cites, numbered, and a way to mark a claim with its numbers."""
+    """The sources an explanation cites, numbered, a way to mark a claim with its numbers, and the
+    guideline versions behind the answer, so a reader knows how current it is."""
 
     sources: tuple[Source, ...]
+    guidelines: tuple[str, ...] = ()
+    guidelines_label: str = "Applied"
 
     @property
     def marks(self) -> Callable[[Iterable[str]], str]:
@@ -28,5 +31,12 @@ class Citations:
 
 
 def number_citations(explanation: Explanation, registry: SourceRegistry) -> Citations:
-    """Resolve every id the explanation cites; an unknown id raises ``UnknownSource``."""
-    return Citations(registry.resolve(explanation.source_ids))
+    """Resolve every id the explanation cites; an unknown id raises ``UnknownSource``.
+
+    The guidelines are those the explanation applied, or else the versions of the guidelines it cites.
+    """
+    sources = registry.resolve(explanation.source_ids)
+    if explanation.guidelines:
+        return Citations(sources, explanation.guidelines, "Applied")
+    cited = tuple(f"{s.short}: {s.version}" for s in sources if s.kind is SourceKind.GUIDELINE and s.version)
+    return Citations(sources, cited, "Guideline versions cited")

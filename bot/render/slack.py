@@ -107,7 +107,7 @@ class SlackRenderer:
         tail = [
             *([DividerBlock()] if cited.sources else []),
             *_contexts(self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1)),
-            *_contexts([mrkdwn("guidelines.mrkdwn.j2", guidelines=x.guidelines)] if x.guidelines else []),
+            *_contexts([mrkdwn("guidelines.mrkdwn.j2", cited=cited)] if cited.guidelines else []),
             *self._follow_ups(x.follow_ups),
             *_contexts([mrkdwn("disclaimer.mrkdwn.j2", disclaimer=x.disclaimer)]),
         ]

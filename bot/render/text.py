@@ -22,4 +22,4 @@ class TextRenderer:
     def render(self, explanation: Explanation, *, show_steps: bool = True) -> str:
         """The whole answer as plain text."""
         cited = number_citations(explanation, self._sources)
-        return self._template.render(x=explanation, cite=cited.marks, sources=cited.sources, show_steps=show_steps)
+        return self._template.render(x=explanation, cite=cited.marks, cited=cited, show_steps=show_steps)
