@@ -83,7 +83,7 @@ MISSING_ZERO_SUBTYPE = "whether IHC 0 is ultralow (faint staining in ≤ 10% of 
 
 
 def decide_category(status: Her2Status, ihc: IhcScore | None) -> tuple[Her2Category, Step]:
-    """The HER2 category for treatment-eligibility wording (her2-rules.md §3.3)."""
+    """The HER2 category for treatment-eligibility wording (docs/her2-rules.md §3.3)."""
     if status is Her2Status.POSITIVE:
         return Her2Category.POSITIVE, CATEGORY_POSITIVE.step("HER2 positive: category HER2-positive.")
     if status is not Her2Status.NEGATIVE:
@@ -118,7 +118,7 @@ def decide_category(status: Her2Status, ihc: IhcScore | None) -> tuple[Her2Categ
 
 
 def decide_subtype(status: Her2Status, hr: HrStatus, category: Her2Category) -> tuple[Subtype, Step]:
-    """The subtype from HER2 and HR status (her2-rules.md §6)."""
+    """The subtype from HER2 and HR status (docs/her2-rules.md §6)."""
     if not status.is_final:
         return Subtype.UNKNOWN, SUBTYPE_UNKNOWN_HER2.step(
             "The subtype needs a final HER2 result; it is unknown until HER2 is resolved."

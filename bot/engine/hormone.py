@@ -83,7 +83,7 @@ HR_UNKNOWN = Rule(id="hr/unknown", sources=(SEER_SUBTYPES, DESTINY_BREAST04))
 
 RULES: tuple[Rule, ...] = (*ER_RULES.values(), *PR_RULES.values(), HR_POSITIVE, HR_NEGATIVE, HR_UNKNOWN)
 
-# Allred proportion score -> what it says about the percentage (her2-rules.md §5.2).
+# Allred proportion score -> what it says about the percentage (docs/her2-rules.md §5.2).
 _PROPORTION_MEANING = {
     0: (ReceptorStatus.NEGATIVE, "0% of cells"),
     1: (ReceptorStatus.NEGATIVE, "< 1% of cells"),
@@ -186,7 +186,7 @@ def decide_hormones(er: ReceptorResult | None, pr: ReceptorResult | None) -> Hor
                 f"{positive} positive (≥ 1%) {verb} the tumour hormone-receptor positive (HR+).{unreported}"
             )
         )
-        missing = []  # a missing second receptor cannot change HR+ (her2-rules.md §5.3, convention)
+        missing = []  # a missing second receptor cannot change HR+ (docs/her2-rules.md §5.3, convention)
     elif er_status is ReceptorStatus.NEGATIVE and pr_status is ReceptorStatus.NEGATIVE:
         hr = HrStatus.NEGATIVE
         steps.append(

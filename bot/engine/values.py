@@ -1,7 +1,7 @@
 """Reported values: the typed inputs of the classification, and their validation.
 
 Every number is a ``Decimal`` built from the text as reported, so thresholds compare
-exactly (her2-rules.md §0: no rounding, no binary floats). Allowed ranges follow
+exactly (docs/her2-rules.md §0: no rounding, no binary floats). Allowed ranges follow
 her2-rules.md §3.1; upper plausibility limits are product conventions.
 
 >>> parse_ihc("2 +")
@@ -113,7 +113,7 @@ class Report:
 
     @property
     def effective_probe(self) -> Probe | None:
-        """The probe type, inferred as dual when a ratio is present (her2-rules.md §3.1)."""
+        """The probe type, inferred as dual when a ratio is present (docs/her2-rules.md §3.1)."""
         if self.ish_probe is None and self.ish_ratio is not None:
             return Probe.DUAL
         return self.ish_probe

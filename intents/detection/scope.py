@@ -1,7 +1,7 @@
 """Messages herbot must not answer as breast-cancer HER2 questions: other cancers, prompt injection.
 
 HER2 scoring in gastric, gastro-oesophageal, endometrial, colorectal and other cancers uses
-different criteria (her2-rules.md, Scope), so any mention of another cancer is out of scope.
+different criteria (docs/her2-rules.md, Scope), so any mention of another cancer is out of scope.
 Organs that breast cancer spreads to ("liver biopsy", "lung mets", "bone") are not other cancers.
 
 >>> mentions_other_cancer("her2 scoring in gastric cancer"), mentions_other_cancer("retest her2 on the lung met")

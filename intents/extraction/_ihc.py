@@ -1,7 +1,7 @@
 """HER2 immunohistochemistry scores: "IHC 2+", "HER2 (4B5) 2+", "HercepTest 3+", "IHC 0 (ultralow)".
 
 A score is read only next to a keyword (IHC, HER2, HercepTest, "score"). An unqualified
-0 stays "0"; her2-rules.md §1.1 splits it into "0-ultralow" (faint incomplete membrane
+0 stays "0"; docs/her2-rules.md §1.1 splits it into "0-ultralow" (faint incomplete membrane
 staining in ≤ 10% of cells) and "0-null" (no staining) only when the report says which.
 A recognisable but invalid score ("4+", "2-3+", a bare "1" after "IHC") is kept as written
 so the validator can name it.
@@ -59,7 +59,7 @@ def _read_score(match: re.Match[str]) -> Iterable[Reading]:
 
 
 IHC_SCORES = (
-    # "IHC >0 <1+": her2-rules.md §1.1 names this ultralow.
+    # "IHC >0 <1+": docs/her2-rules.md §1.1 names this ultralow.
     rule(
         rf"(?:{_IHC_WORD}|{HER2})(?: (?:score|ihc))? ?[:=]? ?>0 ?%? ?(?:but |and |, ?)?<1\+?",
         says(("ihc", "0-ultralow")),

@@ -4,7 +4,7 @@ After a receptor keyword ("ER", "PgR", "oestrogen receptor", "ER/PR") the clause
 describes it is read token by token ("Positive, 95%, strong", "+ (95%)", "Allred 7 (PS 5, IS 2)")
 and stops at the first word that cannot describe a receptor, so "ER positive, 30% necrosis"
 never gives ER 30%. A bound ("<1%", ">90%") or a range ("1-10%") gives a call, never a value,
-and only when every number inside it falls on the same side of 1% (ASCO/CAP 2020, her2-rules.md §5.1).
+and only when every number inside it falls on the same side of 1% (ASCO/CAP 2020, docs/her2-rules.md §5.1).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A field read twice with the same value (numbers compared exactly, so "1.6" and "1.60" agree)
 keeps its first spelling. Different values become a conflict and leave ``fields``; nothing is
 silently overwritten. Two refinements are not conflicts: an unqualified IHC "0" next to "0-ultralow"
-or "0-null" (her2-rules.md §1.1: the qualified value says more), and a receptor call in words next to
+or "0-null" (docs/her2-rules.md §1.1: the qualified value says more), and a receptor call in words next to
 a percentage for that receptor (the percentage is what the classification reads).
 """
 
