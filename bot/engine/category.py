@@ -1,6 +1,6 @@
 """HER2 category (positive / low / ultralow / zero) and subtype, from status and receptors.
 
-her2-rules.md §3.3 and §6. HER2-low and HER2-ultralow are trial-eligibility and regulatory
+docs/her2-rules.md §3.3 and §6. HER2-low and HER2-ultralow are trial-eligibility and regulatory
 categories within HER2-negative (DESTINY-Breast04/06, FDA), not ASCO/CAP result categories:
 the ASCO/CAP 2023 update calls new result categories premature.
 

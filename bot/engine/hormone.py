@@ -1,6 +1,6 @@
 """ER and PR status, and hormone-receptor status, by the ASCO/CAP ER/PR guideline 2020.
 
-her2-rules.md §5: ER < 1% negative, 1–10% low positive, > 10% positive; PR ≥ 1% positive.
+docs/her2-rules.md §5: ER < 1% negative, 1–10% low positive, > 10% positive; PR ≥ 1% positive.
 Allred totals (§5.2): ≥ 5 positive, 0 and 2 negative, 3–4 undecided without the percentage.
 HR status (§5.3): one positive receptor is enough for HR+; HR− needs both negative.
 

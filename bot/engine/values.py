@@ -2,7 +2,7 @@
 
 Every number is a ``Decimal`` built from the text as reported, so thresholds compare
 exactly (docs/her2-rules.md §0: no rounding, no binary floats). Allowed ranges follow
-her2-rules.md §3.1; upper plausibility limits are product conventions.
+docs/her2-rules.md §3.1; upper plausibility limits are product conventions.
 
 >>> parse_ihc("2 +")
 <IhcScore.TWO: '2+'>
