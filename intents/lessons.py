@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.engine.explanation import Claim, Explanation
+from bot.engine.topics import Topic
 from bot.knowledge import Knowledge
 from intents.help import SCOPE
 from intents.topics import explain_topic
 
-__all__ = ["explain_lesson", "lesson_subject"]
+__all__ = ["explain_lesson", "lesson_subject", "topic_named"]
 
 _LEARN_WORDS = re.compile(
     r"\b(?:teach|me|about|learn(?:ing)?|lesson|lessons|on|explain|tutorial|module|course|study|the|a|an|please|pls|"
@@ -29,6 +30,23 @@ _MENU = {
 def lesson_subject(text: str) -> str:
     """What is left of a learn request once the learn words are gone ("teach me about ISH" -> "ISH")."""
     return " ".join(_LEARN_WORDS.sub(" ", text.replace("/", " ")).split())
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9+]+", " ", text.lower()).split())
+
+
+def topic_named(subject: str, topics: tuple[Topic, ...], *, by_keyword: bool = False) -> str | None:
+    """The topic whose title or id (or, ``by_keyword``, a keyword) is exactly ``subject``.
+
+    "Allred score" -> allred-score; keywords are looser, so callers try them after better evidence.
+    """
+    wanted = _folded(lesson_subject(subject))
+    if by_keyword:
+        names = {_folded(keyword): topic.id for topic in reversed(topics) for keyword in topic.keywords}
+    else:
+        names = {_folded(lesson_subject(name)): topic.id for topic in topics for name in (topic.title, topic.id)}
+    return names.get(wanted)
 
 
 def explain_lesson(topic_id: str | None, knowledge: Knowledge) -> Explanation:

@@ -15,7 +15,6 @@ from bot.engine import classify, report_from_fields
 from bot.engine.explanation import Explanation
 from bot.errors import ConflictingValues, InvalidValue
 from bot.knowledge import Knowledge
-from intents.catalog import TOPIC_INTENTS
 from intents.clarify import explain_clarification
 from intents.classify_values import (
     explain_classification,
@@ -27,7 +26,7 @@ from intents.conversation_values import merge_values
 from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, IntentGuess, Reason
 from intents.extraction import Extraction, extract_values
 from intents.help import explain_help
-from intents.lessons import explain_lesson, lesson_subject
+from intents.lessons import explain_lesson, lesson_subject, topic_named
 from intents.quiz import explain_quiz
 from intents.refusal import RefusalKind, explain_refusal
 from intents.topics import explain_topic
@@ -122,15 +121,22 @@ class Router:
         return Answer(explain_classification(classify(report)), "classify-values", confidence, values=values)
 
     def _lesson_topic(self, text: str) -> str | None:
+        """The topic a learn request names: by title, then as a question would, then by keyword or search."""
         subject = lesson_subject(text)
         if not subject:
             return None
+        topics = self._knowledge.topics
         guess = self._detector.detect(subject)
-        if guess.intent in TOPIC_INTENTS and guess.confidence >= CONFIDENCE_THRESHOLD:
-            topic = self._knowledge.topic_for_intent(guess.intent)
-            return topic.id if topic else None
+        by_intent = self._knowledge.topic_for_intent(guess.intent)
+        if by_intent is not None and guess.confidence < CONFIDENCE_THRESHOLD:
+            by_intent = None
         facts = self._knowledge.index.search(subject, limit=1)
-        return facts[0].topic_id if facts else None
+        return (
+            topic_named(subject, topics)
+            or (by_intent.id if by_intent else None)
+            or topic_named(subject, topics, by_keyword=True)
+            or (facts[0].topic_id if facts else None)
+        )
 
 
 def _refusal_kind(guess: IntentGuess) -> RefusalKind:

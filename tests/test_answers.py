@@ -139,3 +139,9 @@ def test_clarification_offers_the_likeliest_topics_and_searched_facts(knowledge:
 def test_every_quiz_case_classifies_to_a_final_or_explained_result(router: Router, case: str) -> None:
     answer = router.answer(f"classify {case}")
     assert answer.error is None and answer.explanation.classification is not None
+
+
+@pytest.mark.parametrize("topic", KNOWLEDGE.topics, ids=lambda t: t.id)
+def test_the_more_follow_up_of_every_topic_opens_its_lesson(router: Router, topic) -> None:
+    answer = router.answer(f"Teach me more about {topic.title}")
+    assert (answer.intent, answer.explanation.topic_id) == ("learn", topic.id)

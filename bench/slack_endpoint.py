@@ -1,0 +1,295 @@
+"""``/slack/events`` under load: herbot's server against a bare Bolt app that only acks, served the same way.
+
+Both apps run in this process behind the same aiohttp adapter (``bot.slack.slack_routes``), with the same
+signing secret, and talk to the same local fake Slack (``bench/fake_slack.py``). Each request is a
+correctly signed ``/her2 IHC 2+ ratio 1.6 copies 3.2`` from a new user, so herbot opens a new
+conversation in a fresh SQLite store every time (one slot load and one save). Measured per request:
+
+- time to ack: from sending the request to having read the whole HTTP response;
+- time to answer (herbot only): from sending to the fake having received the whole ``response_url`` post.
+
+A worker sends its next request only after its previous one was answered (bare: acked), so
+"sequential" has one request in flight and "concurrency 8" eight. Rounds alternate which app goes
+first. Logging is configured as ``herbot serve`` configures it, written to ``os.devnull``.
+
+    PYTHONPATH=. python -m bench.slack_endpoint [--rounds 3] [--sequential 60] [--concurrent 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from aiohttp import ClientSession, web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bench.fake_slack import BOT_TOKEN, FakeSlack
+from bench.stats import format_table, summarize
+from bot.server import PathOnlyAccessLogger, create_server
+from bot.services import create_services
+from bot.settings import Settings
+from bot.slack import SlackApp, slack_routes
+
+__all__ = ["main", "run"]
+
+SIGNING_SECRET = "bench-signing-secret"
+COMMAND_TEXT = "IHC 2+ ratio 1.6 copies 3.2"
+EXPECTED_HEADLINE = "HER2-negative (HER2-low)"
+ANSWER_TIMEOUT = 10.0
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Samples:
+    """Latencies in seconds for one app in one mode, pooled over rounds, and each round's wall time."""
+
+    acks: list[float] = field(default_factory=list)
+    answers: list[float] = field(default_factory=list)
+    round_ack_medians: list[float] = field(default_factory=list)
+    requests: int = 0
+    wall: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One app under test: where its events URL is, and whether it answers on ``response_url``."""
+
+    name: str
+    events_url: str
+    answers: bool
+
+
+class SlackClient:
+    """Sends signed ``/her2`` commands as Slack does and times the ack and (optionally) the answer."""
+
+    def __init__(self, http: ClientSession, fake: FakeSlack) -> None:
+        self._http = http
+        self._fake = fake
+        self._verifier = SignatureVerifier(SIGNING_SECRET)
+        self._ids = itertools.count(1)
+
+    async def command(self, target: Target) -> tuple[float, float | None]:
+        """Seconds to the HTTP ack, and to the answer's arrival (``None`` for an app that never answers)."""
+        number = next(self._ids)
+        name = f"{target.name}-{number}"
+        arrival = self._fake.expect(name) if target.answers else None
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "channel_id": "C1",
+                "user_id": f"U{number}",
+                "command": "/her2",
+                "text": COMMAND_TEXT,
+                "response_url": self._fake.response_url(name),
+                "trigger_id": "1.2.3",
+                "api_app_id": "A1",
+            }
+        )
+        timestamp = str(int(time.time()))
+        headers = {
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": self._verifier.generate_signature(timestamp=timestamp, body=body),
+            "Content-Type": FORM,
+        }
+        data = body.encode()
+        started = time.perf_counter()
+        async with self._http.post(target.events_url, data=data, headers=headers) as response:
+            await response.read()
+            acked = time.perf_counter()
+        if response.status != 200:
+            raise RuntimeError(f"{target.name} answered HTTP {response.status}")
+        if arrival is None:
+            return acked - started, None
+        arrived, payload = await asyncio.wait_for(arrival, ANSWER_TIMEOUT)
+        if not str(payload.get("text", "")).startswith(EXPECTED_HEADLINE) or not payload.get("blocks"):
+            raise RuntimeError(f"unexpected answer from {target.name}: {str(payload.get('text'))[:80]!r}")
+        return acked - started, arrived - started
+
+
+async def measure_batch(client: SlackClient, target: Target, count: int, concurrency: int, into: Samples) -> None:
+    """``count`` commands by ``concurrency`` workers, each waiting for its answer before sending the next."""
+    numbers = iter(range(count))
+    acks: list[float] = []
+
+    async def worker() -> None:
+        for _ in numbers:
+            ack, answer = await client.command(target)
+            acks.append(ack)
+            if answer is not None:
+                into.answers.append(answer)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    into.wall += time.perf_counter() - started
+    into.requests += count
+    into.acks.extend(acks)
+    into.round_ack_medians.append(summarize(acks).median)
+
+
+def bare_app(api_url: str) -> web.Application:
+    """A Bolt app whose ``/her2`` listener only acks, behind herbot's own Slack routes."""
+    bolt = AsyncApp(signing_secret=SIGNING_SECRET, client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url))
+
+    @bolt.command("/her2")
+    async def her2_command(ack: object) -> None:
+        await ack()  # type: ignore[operator]
+
+    app = web.Application()
+    app.add_routes(slack_routes(SlackApp(bolt, None)))
+    return app
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve ``app`` on a free loopback port with ``herbot serve``'s access logger; its events URL."""
+    runner = web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}/slack/events"
+
+
+@contextmanager
+def logging_like_serve() -> Iterator[None]:
+    """INFO logs formatted as ``herbot serve`` formats them, written to ``os.devnull``."""
+    root, bolt_logger = logging.getLogger(), logging.getLogger("slack_bolt")
+    saved = (root.level, bolt_logger.level)
+    with open(os.devnull, "w") as sink:
+        handler = logging.StreamHandler(sink)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        bolt_logger.setLevel(logging.WARNING)
+        try:
+            yield
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(saved[0])
+            bolt_logger.setLevel(saved[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    rounds: int = 3
+    sequential: int = 60
+    concurrent: int = 120
+    concurrency: int = 8
+    warmup: int = 20
+
+
+async def run(options: Options) -> dict[tuple[str, str], Samples]:
+    """Measure both apps; samples keyed by (app, mode)."""
+    fake = FakeSlack()
+    await fake.start()
+    with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
+        settings = Settings(
+            database_url=f"sqlite:///{Path(folder) / 'herbot.db'}",
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=fake.api_url,
+        )
+        services = create_services(settings)
+        ours_runner, ours_url = await serve(create_server(settings, services))
+        bare_runner, bare_url = await serve(bare_app(fake.api_url))
+        targets = (Target("bare", bare_url, answers=False), Target("herbot", ours_url, answers=True))
+        modes = (
+            ("sequential", options.sequential, 1),
+            (f"concurrency {options.concurrency}", options.concurrent, options.concurrency),
+        )
+        results = {(t.name, mode): Samples() for t in targets for mode, _, _ in modes}
+        try:
+            async with ClientSession() as http:
+                client = SlackClient(http, fake)
+                for target in targets:
+                    await measure_batch(client, target, options.warmup, options.concurrency, Samples())
+                for number in range(options.rounds):
+                    for target in targets if number % 2 == 0 else targets[::-1]:
+                        for mode, count, concurrency in modes:
+                            await measure_batch(client, target, count, concurrency, results[(target.name, mode)])
+        finally:
+            await bare_runner.cleanup()
+            await ours_runner.cleanup()
+            await fake.close()
+            if services.store is not None:
+                services.store.close()
+    return results
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f}"
+
+
+def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
+    """The results as a table, times in ms, ratios herbot/bare."""
+    header = ["mode", "app", "ack median", "ack p95", "answer median", "answer p95", "req/s"]
+    rows: list[list[str]] = []
+    spread: list[str] = []
+    for mode in dict.fromkeys(mode for _, mode in results):
+        bare, ours = results[("bare", mode)], results[("herbot", mode)]
+        bare_ack, ours_ack, ours_answer = summarize(bare.acks), summarize(ours.acks), summarize(ours.answers)
+        bare_rate, ours_rate = bare.requests / bare.wall, ours.requests / ours.wall
+        rows += [
+            [mode, "bare Bolt", _ms(bare_ack.median), _ms(bare_ack.p95), "-", "-", f"{bare_rate:.0f}"],
+            [
+                "",
+                "herbot",
+                _ms(ours_ack.median),
+                _ms(ours_ack.p95),
+                _ms(ours_answer.median),
+                _ms(ours_answer.p95),
+                f"{ours_rate:.0f}",
+            ],
+            [
+                "",
+                "herbot/bare",
+                f"{ours_ack.median / bare_ack.median:.2f}x",
+                f"{ours_ack.p95 / bare_ack.p95:.2f}x",
+                "",
+                "",
+                f"{ours_rate / bare_rate:.2f}x",
+            ],
+        ]
+        spread.append(
+            f"  {mode}: bare {' / '.join(_ms(m) for m in bare.round_ack_medians)}, "
+            f"herbot {' / '.join(_ms(m) for m in ours.round_ack_medians)}"
+        )
+    title = (
+        f'/slack/events, "/her2 {COMMAND_TEXT}": herbot vs a bare Bolt app that only acks (times in ms)\n'
+        f"{options.rounds} rounds x ({options.sequential} sequential + {options.concurrent} at concurrency "
+        f"{options.concurrency}) per app, after {options.warmup} warm-up requests; req/s counts herbot's "
+        "requests as done when answered, bare ones when acked"
+    )
+    return "\n".join([title, "", format_table(header, rows), "", "per-round ack medians (ms):", *spread])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and print its table."""
+    defaults = Options()
+    parser = argparse.ArgumentParser(prog="python -m bench.slack_endpoint", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=defaults.rounds)
+    parser.add_argument("--sequential", type=int, default=defaults.sequential, help="requests per round, one at a time")
+    parser.add_argument("--concurrent", type=int, default=defaults.concurrent, help="requests per round, concurrently")
+    parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
+    parser.add_argument("--warmup", type=int, default=defaults.warmup)
+    args = parser.parse_args(argv)
+    options = Options(args.rounds, args.sequential, args.concurrent, args.concurrency, args.warmup)
+    with logging_like_serve():
+        results = asyncio.run(run(options))
+    print(report(results, options))
+
+
+if __name__ == "__main__":
+    main()
