@@ -139,92 +139,96 @@ async def measure_batch(client: SlackClient, target: Target, count: int, concurr
     into.round_ack_medians.append(summarize(acks).median)
 
 
-def bare_app(api_url: str) -> web.Application:
-    """A Bolt app whose ``/her2`` listener only acks, behind herbot's own Slack routes."""
-    bolt = AsyncApp(signing_secret=SIGNING_SECRET, client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url))
+class ServerProcess:
+    """One app under test in a child process (``bench.slack_server``); its URL and CPU time so far."""
 
-    @bolt.command("/her2")
-    async def her2_command(ack: object) -> None:
-        await ack()  # type: ignore[operator]
+    def __init__(self, process: asyncio.subprocess.Process, events_url: str) -> None:
+        self.process = process
+        self.events_url = events_url
 
-    app = web.Application()
-    app.add_routes(slack_routes(SlackApp(bolt, None)))
-    return app
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    """Serve ``app`` on a free loopback port with ``herbot serve``'s access logger; its events URL."""
-    runner = web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    return runner, f"http://{host}:{port}/slack/events"
-
-
-@contextmanager
-def logging_like_serve() -> Iterator[None]:
-    """INFO logs formatted as ``herbot serve`` formats them, written to ``os.devnull``."""
-    root, bolt_logger = logging.getLogger(), logging.getLogger("slack_bolt")
-    saved = (root.level, bolt_logger.level)
-    with open(os.devnull, "w") as sink:
-        handler = logging.StreamHandler(sink)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
-        bolt_logger.setLevel(logging.WARNING)
+    def cpu_seconds(self) -> float | None:
+        """User plus system CPU time the server has used, from ``/proc`` (``None`` where there is none)."""
         try:
-            yield
-        finally:
-            root.removeHandler(handler)
-            root.setLevel(saved[0])
-            bolt_logger.setLevel(saved[1])
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # Fields 14 and 15 of proc(5), counted after the ")" that ends the command name.
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@dataclass(frozen=True, slots=True)
+@asynccontextmanager
+async def server_process(app_name: str, api_url: str, database_url: str) -> AsyncIterator[ServerProcess]:
+    """Start ``python -m bench.slack_server``, wait until it listens, and stop it (SIGTERM) afterwards."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    arguments = [app_name, "--api-url", api_url, "--database-url", database_url]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.slack_server", *arguments, cwd=ROOT, env=environment, stdout=PIPE
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), STARTUP_TIMEOUT)).decode().split()
+        if line[:1] != ["listening"]:
+            raise RuntimeError(f"{app_name} server did not start (exit status {process.returncode})")
+        yield ServerProcess(process, line[1])
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), STARTUP_TIMEOUT)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+@dataclass(frozen=True)
 class Options:
     rounds: int = 3
     sequential: int = 60
     concurrent: int = 120
     concurrency: int = 8
-    warmup: int = 20
+    warmup: int = 30
 
 
 async def run(options: Options) -> dict[tuple[str, str], Samples]:
     """Measure both apps; samples keyed by (app, mode)."""
     fake = FakeSlack()
     await fake.start()
-    with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
-        settings = Settings(
-            database_url=f"sqlite:///{Path(folder) / 'herbot.db'}",
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=fake.api_url,
-        )
-        services = create_services(settings)
-        ours_runner, ours_url = await serve(create_server(settings, services))
-        bare_runner, bare_url = await serve(bare_app(fake.api_url))
-        targets = (Target("bare", bare_url, answers=False), Target("herbot", ours_url, answers=True))
-        modes = (
-            ("sequential", options.sequential, 1),
-            (f"concurrency {options.concurrency}", options.concurrent, options.concurrency),
-        )
-        results = {(t.name, mode): Samples() for t in targets for mode, _, _ in modes}
-        try:
-            async with ClientSession() as http:
-                client = SlackClient(http, fake)
-                for target in targets:
-                    await measure_batch(client, target, options.warmup, options.concurrency, Samples())
-                for number in range(options.rounds):
-                    for target in targets if number % 2 == 0 else targets[::-1]:
-                        for mode, count, concurrency in modes:
-                            await measure_batch(client, target, count, concurrency, results[(target.name, mode)])
-        finally:
-            await bare_runner.cleanup()
-            await ours_runner.cleanup()
-            await fake.close()
-            if services.store is not None:
-                services.store.close()
+    try:
+        with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
+            database_url = f"sqlite:///{Path(folder) / 'herbot.db'}"
+            async with (
+                server_process("bare", fake.api_url, database_url) as bare,
+                server_process("herbot", fake.api_url, database_url) as ours,
+                ClientSession() as http,
+            ):
+                return await _measure(options, SlackClient(http, fake), {"bare": bare, "herbot": ours})
+    finally:
+        await fake.close()
+
+
+async def _measure(
+    options: Options, client: SlackClient, servers: dict[str, ServerProcess]
+) -> dict[tuple[str, str], Samples]:
+    targets = (
+        Target("bare", servers["bare"].events_url, answers=False),
+        Target("herbot", servers["herbot"].events_url, answers=True),
+    )
+    modes = (
+        ("sequential", options.sequential, 1),
+        (f"concurrency {options.concurrency}", options.concurrent, options.concurrency),
+    )
+    results = {(t.name, mode): Samples() for t in targets for mode, _, _ in modes}
+    for target in targets:
+        await measure_batch(client, target, options.warmup, options.concurrency, Samples())
+    for number in range(options.rounds):
+        for target in targets if number % 2 == 0 else targets[::-1]:
+            for mode, count, concurrency in modes:
+                samples = results[(target.name, mode)]
+                cpu_before = servers[target.name].cpu_seconds()
+                await measure_batch(client, target, count, concurrency, samples)
+                cpu_after = servers[target.name].cpu_seconds()
+                if cpu_before is not None and cpu_after is not None:
+                    samples.server_cpu += cpu_after - cpu_before
     return results
 
 

@@ -52,4 +52,5 @@ def chat_command() -> None:
 def _read_line() -> str | None:
     click.echo("you> ", nl=False)
     line = sys.stdin.readline()
+    click.echo()  # the typed line is not echoed when input is piped
     return line.rstrip("\n") if line else None

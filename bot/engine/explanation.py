@@ -53,8 +53,12 @@ class Explanation:
         return (self.headline, *self.points)
 
     @property
+    def claim_source_ids(self) -> tuple[str, ...]:
+        """The ids the headline and points cite, once each, in order of first citation."""
+        return tuple(dict.fromkeys(source for claim in self.claims for source in claim.sources))
+
+    @property
     def source_ids(self) -> tuple[str, ...]:
-        """Every cited id, once, in order of first citation."""
-        cited = [source for claim in self.claims for source in claim.sources]
-        cited += [source for step in self.steps for source in step.sources]
-        return tuple(dict.fromkeys(cited))
+        """Every cited id, reasoning steps included, once each, in order of first citation."""
+        steps = (source for step in self.steps for source in step.sources)
+        return tuple(dict.fromkeys((*self.claim_source_ids, *steps)))

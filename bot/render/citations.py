@@ -30,12 +30,13 @@ class Citations:
         return mark
 
 
-def number_citations(explanation: Explanation, registry: SourceRegistry) -> Citations:
-    """Resolve every id the explanation cites; an unknown id raises ``UnknownSource``.
+def number_citations(explanation: Explanation, registry: SourceRegistry, *, with_steps: bool = True) -> Citations:
+    """Resolve every id the shown parts cite (the steps only ``with_steps``); an unknown id raises ``UnknownSource``.
 
     The guidelines are those the explanation applied, or else the versions of the guidelines it cites.
     """
-    sources = registry.resolve(explanation.source_ids)
+    shown = explanation.source_ids if with_steps else explanation.claim_source_ids
+    sources = registry.resolve(shown)
     if explanation.guidelines:
         return Citations(sources, explanation.guidelines, "Applied")
     cited = tuple(f"{s.short}: {s.version}" for s in sources if s.kind is SourceKind.GUIDELINE and s.version)

@@ -89,7 +89,7 @@ class SlackRenderer:
         """The whole answer; steps are behind a "Show reasoning" button carrying ``reasoning_token``."""
         if reasoning_token is not None and not 0 < len(reasoning_token) <= MAX_BUTTON_VALUE:
             raise ValueError(f"reasoning_token must be 1 to {MAX_BUTTON_VALUE} characters")
-        cited = number_citations(explanation, self._sources)
+        cited = number_citations(explanation, self._sources, with_steps=show_steps)
         mrkdwn = _Templates(self._environment, cited)
         x = explanation
         body = [

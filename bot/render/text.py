@@ -21,5 +21,5 @@ class TextRenderer:
 
     def render(self, explanation: Explanation, *, show_steps: bool = True) -> str:
         """The whole answer as plain text."""
-        cited = number_citations(explanation, self._sources)
+        cited = number_citations(explanation, self._sources, with_steps=show_steps)
         return self._template.render(x=explanation, cite=cited.marks, cited=cited, show_steps=show_steps)
