@@ -1,16 +1,17 @@
 """``/slack/events`` under load: herbot's server against a bare Bolt app that only acks, served the same way.
 
-Both apps run in this process behind the same aiohttp adapter (``bot.slack.slack_routes``), with the same
-signing secret, and talk to the same local fake Slack (``bench/fake_slack.py``). Each request is a
-correctly signed ``/her2 IHC 2+ ratio 1.6 copies 3.2`` from a new user, so herbot opens a new
-conversation in a fresh SQLite store every time (one slot load and one save). Measured per request:
+Each app runs in its own process (``bench/slack_server.py``) behind the same aiohttp adapter
+(``bot.slack.slack_routes``), with the same signing secret and the same local fake Slack
+(``bench/fake_slack.py``), which lives in this process with the client. Each request is a correctly
+signed ``/her2 IHC 2+ ratio 1.6 copies 3.2`` from a new user, so herbot opens a new conversation in a
+fresh SQLite store every time (one slot load and one save). Measured per request:
 
 - time to ack: from sending the request to having read the whole HTTP response;
-- time to answer (herbot only): from sending to the fake having received the whole ``response_url`` post.
+- time to answer (herbot only): from sending to the fake having received the whole ``response_url`` post;
+- the server process's CPU time (``/proc``), per request, over the measured batches.
 
 A worker sends its next request only after its previous one was answered (bare: acked), so
-"sequential" has one request in flight and "concurrency 8" eight. Rounds alternate which app goes
-first. Logging is configured as ``herbot serve`` configures it, written to ``os.devnull``.
+"sequential" has one request in flight and "concurrency 8" eight. Rounds alternate which app goes first.
 
     PYTHONPATH=. python -m bench.slack_endpoint [--rounds 3] [--sequential 60] [--concurrent 120]
 """
@@ -20,46 +21,44 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import logging
 import os
+import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from asyncio.subprocess import PIPE
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from aiohttp import ClientSession, web
-from slack_bolt.async_app import AsyncApp
+from aiohttp import ClientSession
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bench.fake_slack import BOT_TOKEN, FakeSlack
+from bench.fake_slack import FakeSlack
+from bench.slack_server import SIGNING_SECRET
 from bench.stats import format_table, summarize
-from bot.server import PathOnlyAccessLogger, create_server
-from bot.services import create_services
-from bot.settings import Settings
-from bot.slack import SlackApp, slack_routes
 
-__all__ = ["main", "run"]
+__all__ = ["Options", "main", "report", "run"]
 
-SIGNING_SECRET = "bench-signing-secret"
+ROOT = Path(__file__).resolve().parents[1]
 COMMAND_TEXT = "IHC 2+ ratio 1.6 copies 3.2"
 EXPECTED_HEADLINE = "HER2-negative (HER2-low)"
 ANSWER_TIMEOUT = 10.0
+STARTUP_TIMEOUT = 30.0
 FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
 class Samples:
-    """Latencies in seconds for one app in one mode, pooled over rounds, and each round's wall time."""
+    """One app in one mode, pooled over rounds: latencies and server CPU in seconds, wall time of the batches."""
 
     acks: list[float] = field(default_factory=list)
     answers: list[float] = field(default_factory=list)
     round_ack_medians: list[float] = field(default_factory=list)
     requests: int = 0
     wall: float = 0.0
+    server_cpu: float | None = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +156,18 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(app_name: str, api_url: str, database_url: str) -> AsyncIterator[ServerProcess]:
+async def server_process(app_name: str, api_url: str, database_url: str | None = None) -> AsyncIterator[ServerProcess]:
     """Start ``python -m bench.slack_server``, wait until it listens, and stop it (SIGTERM) afterwards."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    arguments = [app_name, "--api-url", api_url, "--database-url", database_url]
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    arguments = [app_name, "--api-url", api_url, *(["--database-url", database_url] if database_url else [])]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.slack_server", *arguments, cwd=ROOT, env=environment, stdout=PIPE
+        sys.executable,
+        "-m",
+        "bench.slack_server",
+        *arguments,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": path},
+        stdout=PIPE,
     )
     try:
         assert process.stdout is not None
@@ -182,6 +187,8 @@ async def server_process(app_name: str, api_url: str, database_url: str) -> Asyn
 
 @dataclass(frozen=True)
 class Options:
+    """How many requests: per round and app, ``sequential`` one at a time and ``concurrent`` in parallel."""
+
     rounds: int = 3
     sequential: int = 60
     concurrent: int = 120
@@ -197,7 +204,7 @@ async def run(options: Options) -> dict[tuple[str, str], Samples]:
         with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
             database_url = f"sqlite:///{Path(folder) / 'herbot.db'}"
             async with (
-                server_process("bare", fake.api_url, database_url) as bare,
+                server_process("bare", fake.api_url) as bare,
                 server_process("herbot", fake.api_url, database_url) as ours,
                 ClientSession() as http,
             ):
@@ -227,7 +234,9 @@ async def _measure(
                 cpu_before = servers[target.name].cpu_seconds()
                 await measure_batch(client, target, count, concurrency, samples)
                 cpu_after = servers[target.name].cpu_seconds()
-                if cpu_before is not None and cpu_after is not None:
+                if cpu_before is None or cpu_after is None or samples.server_cpu is None:
+                    samples.server_cpu = None
+                else:
                     samples.server_cpu += cpu_after - cpu_before
     return results
 
@@ -236,17 +245,28 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
 
+def _cpu_per_request(samples: Samples) -> str:
+    return "-" if samples.server_cpu is None else _ms(samples.server_cpu / samples.requests)
+
+
+def _ratio(ours: Samples, bare: Samples) -> str:
+    if ours.server_cpu is None or bare.server_cpu is None or bare.server_cpu == 0:
+        return ""
+    return f"{(ours.server_cpu / ours.requests) / (bare.server_cpu / bare.requests):.1f}x"
+
+
 def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
     """The results as a table, times in ms, ratios herbot/bare."""
-    header = ["mode", "app", "ack median", "ack p95", "answer median", "answer p95", "req/s"]
+    header = ["mode", "app", "ack median", "ack p95", "answer median", "answer p95", "req/s", "server CPU/req"]
     rows: list[list[str]] = []
     spread: list[str] = []
     for mode in dict.fromkeys(mode for _, mode in results):
         bare, ours = results[("bare", mode)], results[("herbot", mode)]
         bare_ack, ours_ack, ours_answer = summarize(bare.acks), summarize(ours.acks), summarize(ours.answers)
         bare_rate, ours_rate = bare.requests / bare.wall, ours.requests / ours.wall
+        bare_cpu, ours_cpu = _cpu_per_request(bare), _cpu_per_request(ours)
         rows += [
-            [mode, "bare Bolt", _ms(bare_ack.median), _ms(bare_ack.p95), "-", "-", f"{bare_rate:.0f}"],
+            [mode, "bare Bolt", _ms(bare_ack.median), _ms(bare_ack.p95), "-", "-", f"{bare_rate:.0f}", bare_cpu],
             [
                 "",
                 "herbot",
@@ -255,6 +275,7 @@ def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
                 _ms(ours_answer.median),
                 _ms(ours_answer.p95),
                 f"{ours_rate:.0f}",
+                ours_cpu,
             ],
             [
                 "",
@@ -264,6 +285,7 @@ def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
                 "",
                 "",
                 f"{ours_rate / bare_rate:.2f}x",
+                _ratio(ours, bare),
             ],
         ]
         spread.append(
@@ -274,7 +296,8 @@ def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
         f'/slack/events, "/her2 {COMMAND_TEXT}": herbot vs a bare Bolt app that only acks (times in ms)\n'
         f"{options.rounds} rounds x ({options.sequential} sequential + {options.concurrent} at concurrency "
         f"{options.concurrency}) per app, after {options.warmup} warm-up requests; req/s counts herbot's "
-        "requests as done when answered, bare ones when acked"
+        "requests as done when answered, bare ones when acked; server CPU is user+system time of the server "
+        "process (10 ms ticks, summed over all rounds)"
     )
     return "\n".join([title, "", format_table(header, rows), "", "per-round ack medians (ms):", *spread])
 
@@ -290,8 +313,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=defaults.warmup)
     args = parser.parse_args(argv)
     options = Options(args.rounds, args.sequential, args.concurrent, args.concurrency, args.warmup)
-    with logging_like_serve():
-        results = asyncio.run(run(options))
+    results = asyncio.run(run(options))
     print(report(results, options))
 
 

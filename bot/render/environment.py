@@ -46,6 +46,7 @@ def create_environment(surface: Surface) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,
     )
     environment.filters["mrkdwn"] = escape_mrkdwn
     return environment

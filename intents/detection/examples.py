@@ -1,7 +1,7 @@
 """The packaged training examples, and the detector built from them.
 
 ``intents/data/intent_examples.yaml`` maps each intent to the messages that teach it. The
-detector is trained in-process from it when built (a fraction of a second), so nothing is
+detector is trained in-process from it when built (about a second on a 2-core machine), so nothing is
 downloaded or unpickled at run time. Build it once at start-up and pass it down.
 """
 
