@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from databases import POSTGRES_URL, FakeClock, postgres_schema_url
+from fakes.slack_api import FakeSlackApi
 
 from bot.conversation import ConversationService
 from bot.knowledge import Knowledge, load_knowledge
@@ -77,3 +78,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlackApi]:
+    """A local fake of Slack's Web API, recording every call."""
+    fake = FakeSlackApi()
+    await fake.start()
+    yield fake
+    await fake.close()

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pytest
 from aiohttp import ClientConnectionError, ClientSession
 from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackApi
 from slack_requests import SIGNING_SECRET, command_body, signed
@@ -30,14 +29,6 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 SLACK_ACK_BUDGET = 3.0
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def free_port() -> int:

@@ -29,14 +29,6 @@ INSTALLED_TEAM = "T9"
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """Every record at INFO, and herbot's own at DEBUG (the handler's level is set by the last call)."""
     caplog.set_level(logging.INFO)

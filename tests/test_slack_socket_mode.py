@@ -25,14 +25,6 @@ from bot.store import Store
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def herbot(
     slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
 ) -> AsyncIterator[TestServer]:
