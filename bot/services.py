@@ -12,7 +12,7 @@ from bot.store import Store, create_store
 from intents.detection import load_detector
 from intents.router import Router
 
-__all__ = ["Services", "create_services"]
+__all__ = ["Services", "assemble_services", "create_services"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,12 @@ class Services:
 def create_services(settings: Settings, *, with_store: bool = True) -> Services:
     """Everything an adapter needs; ``with_store=False`` answers without conversation memory."""
     knowledge = load_knowledge()
-    router = Router(knowledge, load_detector())
     store = create_store(settings.database_url, slot_ttl=settings.slot_ttl) if with_store else None
+    return assemble_services(knowledge, Router(knowledge, load_detector()), store)
+
+
+def assemble_services(knowledge: Knowledge, router: Router, store: Store | None) -> Services:
+    """Services from parts already built (the knowledge and router are shared, the store is per database)."""
     return Services(
         knowledge=knowledge,
         router=router,

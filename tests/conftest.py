@@ -9,10 +9,8 @@ import pytest
 from databases import POSTGRES_URL, FakeClock, postgres_schema_url
 from fakes.slack_api import FakeSlackApi
 
-from bot.conversation import ConversationService
 from bot.knowledge import Knowledge, load_knowledge
-from bot.render.text import TextRenderer
-from bot.services import Services
+from bot.services import Services, assemble_services
 from bot.store import Store, create_store
 from intents.detection import load_detector
 from intents.router import Router
@@ -42,16 +40,7 @@ def store(sqlite_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def make_services(knowledge: Knowledge, router: Router) -> Callable[[Store], Services]:
-    def build(store: Store) -> Services:
-        return Services(
-            knowledge=knowledge,
-            router=router,
-            conversations=ConversationService(router, store),
-            text=TextRenderer(knowledge.sources),
-            store=store,
-        )
-
-    return build
+    return lambda store: assemble_services(knowledge, router, store)
 
 
 @pytest.fixture(
