@@ -22,7 +22,8 @@ _HELP_COMMAND = re.compile(
     r"(?:hi+|hello|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|"
     r"help|halp|hlep|commands?|menu|options|usage|start|get started|intro|about|faq|tips|manual|instructions|"
     r"examples?|what can you do|/her2|"
-    r"(?:what|who) (?:are|r) (?:you|u)(?: for| exactly| for exactly)?|what do (?:you|u) do|how do (?:i|we) use (?:you|u|this))"
+    r"(?:what|who) (?:are|r) (?:you|u)(?: for| exactly| for exactly)?|what do (?:you|u) do"
+    r"|how do (?:i|we) use (?:you|u|this))"
     r"(?:,? (?:there|herbot|bot|team|all|everyone|pls|please))?[\s!.?]*$"
 )
 
