@@ -14,7 +14,8 @@ __all__ = ["explain_lesson", "lesson_subject", "topic_named"]
 
 _LEARN_WORDS = re.compile(
     r"\b(?:teach|me|about|learn(?:ing)?|lesson|lessons|on|explain|tutorial|module|course|study|the|a|an|please|pls|"
-    r"to|want|i|would|like|give|show|some|more|topic|basics|of)\b",
+    r"to|want|i|would|like|give|show|some|more|topic|basics|of|quiz+|test|question|questions|practice|again|"
+    r"us|my|knowledge)\b",
     re.IGNORECASE,
 )
 _MENU = {
@@ -28,7 +29,7 @@ _MENU = {
 
 
 def lesson_subject(text: str) -> str:
-    """What is left of a learn request once the learn words are gone ("teach me about ISH" -> "ISH")."""
+    """What is left of a learn or quiz request once its command words are gone ("teach me about ISH" -> "ISH")."""
     return " ".join(_LEARN_WORDS.sub(" ", text.replace("/", " ")).split())
 
 

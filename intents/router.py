@@ -95,7 +95,8 @@ class Router:
         elif intent == "learn":
             explanation = explain_lesson(self._lesson_topic(text), self._knowledge)
         elif intent == "quiz":
-            explanation = explain_quiz(seed + text)
+            topic_id = self._lesson_topic(text)
+            explanation = explain_quiz(seed + text, self._knowledge.topic(topic_id) if topic_id else None)
         else:
             topic = self._knowledge.topic_for_intent(intent)
             assert topic is not None, f"no knowledge topic for intent {intent}"

@@ -10,6 +10,7 @@ from bot.engine.explanation import Explanation
 from bot.knowledge import Knowledge, load_knowledge
 from bot.render.text import TextRenderer
 from intents.catalog import INTENTS, QUESTIONS, TOPIC_INTENTS
+from intents.quiz import PRACTICE_CASES
 from intents.router import Router
 from intents.topics import explain_topic
 
@@ -135,7 +136,7 @@ def test_clarification_offers_the_likeliest_topics_and_searched_facts(knowledge:
     assert MARK.search(rendered(explanation, knowledge))
 
 
-@pytest.mark.parametrize("case", __import__("intents.quiz", fromlist=["PRACTICE_CASES"]).PRACTICE_CASES)
+@pytest.mark.parametrize("case", [case for case, _ in PRACTICE_CASES])
 def test_every_quiz_case_classifies_to_a_final_or_explained_result(router: Router, case: str) -> None:
     answer = router.answer(f"classify {case}")
     assert answer.error is None and answer.explanation.classification is not None
@@ -145,3 +146,25 @@ def test_every_quiz_case_classifies_to_a_final_or_explained_result(router: Route
 def test_the_more_follow_up_of_every_topic_opens_its_lesson(router: Router, topic) -> None:
     answer = router.answer(f"Teach me more about {topic.title}")
     assert (answer.intent, answer.explanation.topic_id) == ("learn", topic.id)
+
+
+@pytest.mark.parametrize(
+    ("message", "topic_id", "first_follow_up"),
+    [
+        ("quiz me on ISH", "testing-ish", "classify "),
+        ("test me on ER-low", "er-low", "classify "),
+        ("quiz me on HER2-low treatment", "treatment-her2-low", "Teach me more about"),
+        ("quiz me", None, "classify "),
+    ],
+)
+def test_a_quiz_asks_about_the_topic_named(
+    router: Router, message: str, topic_id: str | None, first_follow_up: str
+) -> None:
+    answer = router.answer(message)
+    assert (answer.intent, answer.explanation.topic_id) == ("quiz", topic_id)
+    assert answer.explanation.follow_ups[0].startswith(first_follow_up)
+    assert router.answer(answer.explanation.follow_ups[0]).intent not in ("clarify", "out-of-scope")
+
+
+def test_every_practice_case_names_only_real_topics(knowledge: Knowledge) -> None:
+    assert {t for _, topics in PRACTICE_CASES for t in topics} <= {topic.id for topic in knowledge.topics}
