@@ -40,14 +40,9 @@ class Herbot:
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.server.port}/slack/events"
 
-    async def post(self, body: str, content_type: str, **signing: Any) -> int:
-        headers = (
-            {**signed(body, content_type, **signing), **signing.pop("extra", {})}
-            if "extra" in signing
-            else signed(body, content_type, **signing)
-        )
-        async with self.http.post(self.events_url, data=body.encode(), headers=headers) as response:
-            return response.status
+    async def post(self, body: str, content_type: str) -> int:
+        """Post ``body`` signed with the right secret, as Slack does."""
+        return await self.post_raw(body, signed(body, content_type))
 
     async def post_raw(self, body: str, headers: dict[str, str]) -> int:
         async with self.http.post(self.events_url, data=body.encode(), headers=headers) as response:
