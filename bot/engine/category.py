@@ -143,4 +143,10 @@ def decide_subtype(status: Her2Status, hr: HrStatus, category: Her2Category) -> 
     }[subtype]
     if subtype is Subtype.TRIPLE_NEGATIVE and category in (Her2Category.LOW, Her2Category.ULTRALOW):
         text += f" A HER2-{category} tumour is still triple-negative: HER2-{category} is a subset of HER2-negative."
+    elif subtype is Subtype.TRIPLE_NEGATIVE and category is Her2Category.UNKNOWN:
+        # docs/her2-rules.md §6: an ISH-only negative result with ER and PR < 1% is triple-negative.
+        text += (
+            " The HER2 category (low, ultralow or zero) is unknown without an IHC score, but the tumour is "
+            "triple-negative all the same: that needs only HER2-negative with ER and PR < 1%."
+        )
     return subtype, SUBTYPE_RULES[subtype].step(text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.engine.classify import Classification
 from bot.engine.steps import Step
 
-__all__ = ["DISCLAIMER", "Claim", "Explanation"]
+__all__ = ["DISCLAIMER", "Claim", "Explanation", "FactCheck"]
 
 DISCLAIMER = (
     "Educational decision support, not a diagnosis or a treatment order: confirm with the pathology report "
@@ -21,23 +21,44 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True, slots=True)
+class FactCheck:
+    """Report values a statement describes and what it says they give; ``None`` means not stated."""
+
+    values: tuple[tuple[str, str], ...]
+    her2_status: str | None = None
+    her2_category: str | None = None
+    ish_group: int | None = None
+    subtype: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
-    """One statement and the source ids that back it."""
+    """One statement and the source ids that back it.
+
+    ``assumed`` names what the statement takes for granted that docs/her2-rules.md lists as
+    unverified; ``text`` must say it. ``checks`` are the report values the statement describes, with
+    the outcome it states, so a test can run the engine on them (tests/test_knowledge_facts.py).
+    """
 
     text: str
     sources: tuple[str, ...]
+    assumed: str | None = None
+    checks: tuple[FactCheck, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """A complete answer: headline, points, reasoning, values, follow-ups.
 
-    ``notices`` are non-clinical remarks (for example that patient identifiers were ignored).
+    ``flags`` change how a result must be read (discordant IHC/ISH, ER Low Positive, not final): every
+    surface shows them in its default view. ``notices`` are non-clinical remarks (for example that
+    patient identifiers were ignored, or which values came from earlier messages).
     """
 
     intent: str
     headline: Claim
     points: tuple[Claim, ...] = ()
+    flags: tuple[Claim, ...] = ()
     steps: tuple[Step, ...] = ()
     values: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] = ()
@@ -50,7 +71,7 @@ class Explanation:
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.headline, *self.points)
+        return (self.headline, *self.flags, *self.points)
 
     @property
     def claim_source_ids(self) -> tuple[str, ...]:

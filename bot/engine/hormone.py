@@ -148,8 +148,9 @@ def _by_allred_total(name: str, total: int, rules: dict[str, Rule]) -> tuple[Rec
             f"{name} Allred total {total}/8 is negative (totals 0 and 2), so < 1% of cells."
         )
     return ReceptorStatus.UNKNOWN, rules["allred-undecided"].step(
-        f"{name} Allred total {total}/8 is Allred-positive (≥ 3), but it may mean < 1% of cells with strong "
-        f"staining, which is negative by the ASCO/CAP 1% rule: the percentage is needed (convention)."
+        f"{name} Allred total {total}/8 is Allred-positive (≥ 3), but it may mean < 1% of cells with moderate or "
+        "strong staining (proportion score 1 with intensity 2 or 3), which is negative by the ASCO/CAP 1% rule: the "
+        "percentage is needed (convention)."
     )
 
 

@@ -84,6 +84,16 @@ def discordant_ish_positive(report: Report, why: Reasoning, what: str) -> None:
         )
 
 
+# docs/her2-rules.md §2.2 and "Unverified items": the group 2 outcomes are verified (Wang 2019, Cancer Drug
+# Resist 2022), but Figure 4 (group 2) was not read, so its recount step is assumed from Figures 5-6.
+GROUP_2_RECOUNT = "the same blinded-recount step as groups 3 and 4 of ASCO/CAP 2018"
+_GROUP_2_RECOUNT_ASSUMED = (
+    f". For group 2 the recount is assumed to be {GROUP_2_RECOUNT} (Figures 5–6): the guideline's group 2 figure "
+    "has not been checked, while the group 2 outcomes (IHC 3+ positive; IHC 0, 1+ or 2+ negative) are confirmed by "
+    "secondary sources (Wang 2019; Cancer Drug Resist 2022)."
+)
+
+
 def decide_dual(report: Report, why: Reasoning) -> Her2Status:
     group, ihc = why.group, report.ihc
     assert group is not None
@@ -112,10 +122,14 @@ def decide_dual(report: Report, why: Reasoning) -> Her2Status:
     # IHC 2+: a blinded second observer recounts at least 20 cells (ASCO/CAP 2018, Figures 4-6).
     recount = report.ish_recount_same_group
     if recount is None:
+        text = (
+            f"Group {group} with concurrent IHC 2+ needs a recount of the ISH by an observer blinded to the "
+            "earlier results (≥ 20 cells) before a final result"
+        )
         why.steps.append(
             WORKUP_RECOUNT_PENDING[group].step(
-                f"Group {group} with concurrent IHC 2+ needs a recount of the ISH by an observer blinded to the "
-                f"earlier results (≥ 20 cells) before a final result (ASCO/CAP 2018, {figure})."
+                f"{text}{_GROUP_2_RECOUNT_ASSUMED}" if group == 2 else f"{text} (ASCO/CAP 2018, {figure}).",
+                assumed=GROUP_2_RECOUNT if group == 2 else None,
             )
         )
         why.missing.append(MISSING_RECOUNT)
@@ -123,18 +137,22 @@ def decide_dual(report: Report, why: Reasoning) -> Her2Status:
     if recount:
         status = Her2Status.POSITIVE if group == 3 else Her2Status.NEGATIVE
         comment = " with a comment" if status is Her2Status.NEGATIVE else ""
+        text = f"Group {group} with IHC 2+ and a blinded recount that stayed in group {group} is HER2 {status}{comment}"
         why.steps.append(
             WORKUP_RECOUNT_SAME[group].step(
-                f"Group {group} with IHC 2+ and a blinded recount that stayed in group {group} is HER2 "
-                f"{status}{comment} (ASCO/CAP 2018, {figure})."
+                f"{text}{_GROUP_2_RECOUNT_ASSUMED}" if group == 2 else f"{text} (ASCO/CAP 2018, {figure}).",
+                assumed=GROUP_2_RECOUNT if group == 2 else None,
             )
         )
         return status
+    moved = (
+        f"The blinded recount moved the case out of group {group}: the laboratory adjudicates by its internal procedure"
+    )
     why.steps.append(
         WORKUP_RECOUNT_DIFFERENT[group].step(
-            f"The blinded recount moved the case out of group {group}: the laboratory adjudicates by its internal "
-            "procedure (ASCO/CAP 2018). Convention: enter the recounted ratio and copy number for a new "
-            "classification."
+            f"{moved}{_GROUP_2_RECOUNT_ASSUMED if group == 2 else f' (ASCO/CAP 2018, {figure}).'} Convention: enter "
+            "the recounted ratio and copy number for a new classification.",
+            assumed=GROUP_2_RECOUNT if group == 2 else None,
         )
     )
     why.missing.append(MISSING_RECOUNTED_VALUES)
@@ -155,7 +173,10 @@ def _negative_with_comment(group: int, ihc: IhcScore) -> str:
             "HER2 negative without additional testing on the same specimen."
         )
     else:
-        text += " Under the 2013 guideline this group was ISH-positive; since 2018 it is negative unless IHC is 3+."
+        text += (
+            " Under the 2013 guideline this group was ISH-positive; since 2018 it is negative with IHC 0 or 1+, "
+            "as here."
+        )
     return text
 
 

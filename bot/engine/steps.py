@@ -28,11 +28,16 @@ CDR_2022 = "cdr-2022-ish-summary"
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One line of reasoning: what was decided, by which rule, on whose authority."""
+    """One line of reasoning: what was decided, by which rule, on whose authority.
+
+    ``assumed`` names what the step takes for granted that docs/her2-rules.md lists as unverified;
+    ``text`` must say it (tests/test_unverified_flags.py checks).
+    """
 
     rule: str
     text: str
     sources: tuple[str, ...]
+    assumed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,5 +47,5 @@ class Rule:
     id: str
     sources: tuple[str, ...]
 
-    def step(self, text: str) -> Step:
-        return Step(rule=self.id, text=text, sources=self.sources)
+    def step(self, text: str, *, assumed: str | None = None) -> Step:
+        return Step(rule=self.id, text=text, sources=self.sources, assumed=assumed)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.engine.explanation import Claim
+from bot.engine.explanation import Claim, FactCheck
 from bot.engine.sources import Source, SourceKind, SourceRegistry
 from bot.engine.topics import Topic
 
@@ -42,8 +42,28 @@ def load_sources() -> SourceRegistry:
     )
 
 
+def _check(entry: dict[str, Any]) -> FactCheck:
+    # Values stay text, exactly as a report gives them; the engine parses them (no float rounding).
+    group = entry.get("ish_group")
+    return FactCheck(
+        values=tuple((str(name), str(value)) for name, value in entry["values"].items()),
+        her2_status=entry.get("her2_status"),
+        her2_category=entry.get("her2_category"),
+        ish_group=None if group is None else int(group),
+        subtype=entry.get("subtype"),
+    )
+
+
 def _claims(items: list[dict[str, Any]] | None) -> tuple[Claim, ...]:
-    return tuple(Claim(text=item["text"], sources=tuple(item["sources"])) for item in items or ())
+    return tuple(
+        Claim(
+            text=item["text"],
+            sources=tuple(item["sources"]),
+            assumed=item.get("assumed"),
+            checks=tuple(_check(check) for check in item.get("checks") or ()),
+        )
+        for item in items or ()
+    )
 
 
 def _topic(entry: dict[str, Any]) -> Topic:
