@@ -10,7 +10,8 @@ import logging
 import time
 from dataclasses import replace
 
-from bot.errors import StoreUnavailable
+from bot.engine import Report, report_fields, report_from_fields
+from bot.errors import InvalidValue, StoreUnavailable
 from bot.store import Store
 from intents.router import Answer, Router
 
@@ -33,8 +34,8 @@ class ConversationService:
         started = time.perf_counter()
         prior, remembered = self._load(conversation)
         answer = self._router.answer(text, prior, seed=conversation or "")
-        if conversation is not None and remembered and dict(answer.values) != prior:
-            remembered = self._save(conversation, dict(answer.values))
+        if conversation is not None and remembered and answer.values != prior:
+            remembered = self._save(conversation, answer.values)
         if conversation is not None and not remembered:
             notices = (*answer.explanation.notices, _MEMORY_LOST)
             answer = replace(answer, explanation=replace(answer.explanation, notices=notices))
@@ -50,22 +51,26 @@ class ConversationService:
         )
         return answer
 
-    def _load(self, conversation: str | None) -> tuple[dict[str, str], bool]:
+    def _load(self, conversation: str | None) -> tuple[Report, bool]:
         if conversation is None or self._store is None:
-            return {}, conversation is None
+            return Report(), conversation is None
         try:
-            return self._store.load_slots(conversation), True
+            return report_from_fields(self._store.load_slots(conversation)), True
         except StoreUnavailable:
             log.warning("store unavailable while loading a conversation")
-            return {}, False
+            return Report(), False
+        except InvalidValue:
+            # Values saved by an older release that the rules no longer accept: start the case afresh.
+            log.warning("stored conversation values are no longer valid; starting afresh")
+            return Report(), True
 
-    def _save(self, conversation: str, values: dict[str, str]) -> bool:
+    def _save(self, conversation: str, values: Report) -> bool:
         assert self._store is not None
         try:
-            if values:
-                self._store.save_slots(conversation, values)
-            else:
+            if values.is_empty:
                 self._store.clear_slots(conversation)
+            else:
+                self._store.save_slots(conversation, report_fields(values))
         except StoreUnavailable:
             log.warning("store unavailable while saving a conversation")
             return False

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.engine.explanation import Claim, Explanation
 from bot.knowledge import Fact
-from intents.catalog import QUESTIONS
+from intents.catalog import QUESTIONS, Intent
 from intents.help import SCOPE
 
 __all__ = ["explain_clarification"]
@@ -25,5 +25,5 @@ def explain_clarification(likeliest: Sequence[str], facts: Sequence[Fact]) -> Ex
         intent="clarify",
         headline=Claim(headline, ()),
         points=points,
-        follow_ups=tuple(offers) or (QUESTIONS["help"],),
+        follow_ups=tuple(offers) or (QUESTIONS[Intent.HELP],),
     )

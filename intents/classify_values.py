@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.engine import Classification, Her2Category, Her2Status, ReceptorStatus, Report, Subtype, classify
 from bot.engine.explanation import Claim, Explanation
-from bot.engine.steps import Step
+from bot.engine.steps import ASCO_CAP_ER_PR_2020, Step
 from bot.errors import ConflictingValues, InvalidValue
-from intents.catalog import QUESTIONS
+from intents.catalog import QUESTIONS, Intent
 from intents.help import SCOPE
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "explain_new_case",
     "explain_report",
     "explain_values_wanted",
+    "reading_flags",
 ]
 
 _STATUS_WORDS = {
@@ -43,6 +44,18 @@ _RECEPTOR_WORDS = {
     ReceptorStatus.NEGATIVE: "negative",
     ReceptorStatus.UNKNOWN: "not decided",
 }
+# docs/her2-rules.md §3.2 (recount, ISH needed) and §5.1 (ER Low Positive's comment, internal controls).
+_NOT_FINAL = {
+    Her2Status.NEEDS_RECOUNT: "Not final: a blinded ISH recount is needed before HER2 status can be reported.",
+    Her2Status.EQUIVOCAL_NEEDS_ISH: (
+        "Not final: IHC 2+ is equivocal, so a complete ISH result is needed to decide HER2 status."
+    ),
+    Her2Status.EQUIVOCAL_NEEDS_DUAL_PROBE: "Not final: dual-probe ISH is needed to decide HER2 status.",
+}
+_ER_LOW_COMMENT = (
+    "ER Low Positive (1–10%): reported with the recommended comment that data on endocrine therapy benefit are "
+    "limited, and with the status of internal controls (ASCO/CAP ER/PR 2020)."
+)
 _FOLLOW_UPS = {
     Her2Category.LOW: "How is HER2-low treated?",
     Her2Category.ULTRALOW: "What is HER2-ultralow?",
@@ -74,6 +87,7 @@ def explain_classification(result: Classification) -> Explanation:
     return Explanation(
         intent="classify-values",
         headline=Claim(_headline(result), _cited([*her2_steps, category_step, subtype_step])),
+        flags=reading_flags(result),
         points=tuple(points),
         steps=result.steps,
         values=describe_values(result.report),
@@ -83,6 +97,18 @@ def explain_classification(result: Classification) -> Explanation:
         classification=result,
         notices=("Send the missing values and I'll add them to this case.",) if result.missing else (),
     )
+
+
+def reading_flags(result: Classification) -> tuple[Claim, ...]:
+    """What changes how ``result`` must be read: discordance, ER Low Positive, a result that is not final."""
+    decision = next(step for step in result.steps if step.rule.startswith("her2/"))
+    flags = [Claim(step.text, step.sources) for step in result.steps if step.rule.startswith("her2/discordant/")]
+    not_final = _NOT_FINAL.get(result.her2_status)
+    if not_final:
+        flags.insert(0, Claim(not_final, decision.sources))
+    if result.er_status is ReceptorStatus.LOW_POSITIVE:
+        flags.append(Claim(_ER_LOW_COMMENT, (ASCO_CAP_ER_PR_2020,)))
+    return tuple(flags)
 
 
 def _first(steps: tuple[Step, ...], prefix: str) -> Step:
@@ -185,7 +211,7 @@ def explain_invalid(error: InvalidValue, *, kept_prior: bool) -> Explanation:
         intent="classify-values",
         headline=Claim(headline, ()),
         points=(Claim(ask + kept, ()), SCOPE),
-        follow_ups=(QUESTIONS["help"],),
+        follow_ups=(QUESTIONS[Intent.HELP],),
     )
 
 
@@ -198,7 +224,7 @@ def explain_values_wanted() -> Explanation:
             Claim('For example: "IHC 2+, HER2/CEP17 ratio 1.6, copy# 3.2, ER 90%, PR 20%".', ()),
             SCOPE,
         ),
-        follow_ups=(QUESTIONS["classify-values"],),
+        follow_ups=(QUESTIONS[Intent.CLASSIFY_VALUES],),
     )
 
 
@@ -208,5 +234,5 @@ def explain_new_case() -> Explanation:
         intent="classify-values",
         headline=Claim("New case: I've cleared the values from this conversation.", ()),
         points=(SCOPE,),
-        follow_ups=(QUESTIONS["classify-values"],),
+        follow_ups=(QUESTIONS[Intent.CLASSIFY_VALUES],),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.engine import HER2_GUIDELINE, HORMONE_GUIDELINE
 from bot.engine.explanation import Claim, Explanation
 from bot.engine.steps import ASCO_CAP_ER_PR_2020, ASCO_CAP_HER2_2018, ASCO_CAP_HER2_2023
-from intents.catalog import QUESTIONS
+from intents.catalog import QUESTIONS, Intent
 
 __all__ = ["SCOPE", "explain_help"]
 
@@ -28,6 +28,6 @@ def explain_help() -> Explanation:
             Claim('Values add up within a conversation; say "new case" to start over.', ()),
             Claim('Learn and practise: "teach me about ISH", "quiz me".', ()),
         ),
-        follow_ups=(QUESTIONS["define-her2-low"], QUESTIONS["classify-values"], QUESTIONS["quiz"]),
+        follow_ups=(QUESTIONS[Intent.DEFINE_HER2_LOW], QUESTIONS[Intent.CLASSIFY_VALUES], QUESTIONS[Intent.QUIZ]),
         guidelines=(HER2_GUIDELINE, HORMONE_GUIDELINE),
     )

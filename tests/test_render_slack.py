@@ -204,6 +204,7 @@ def test_reasoning_is_a_button_or_the_steps(renderer: SlackRenderer, options: di
         "section",
         "context",
         "section",
+        "section",
         *reasoning,
         "divider",
         "context",

@@ -17,6 +17,7 @@ from bot.engine.values import (
     ReceptorCall,
     ReceptorResult,
     Report,
+    report_fields,
     report_from_fields,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "all_rules",
     "classify",
     "ish_group",
+    "report_fields",
     "report_from_fields",
 ]
 

@@ -37,7 +37,9 @@ __all__ = [
     "parse_percent",
     "parse_probe",
     "parse_recount",
+    "report_fields",
     "report_from_fields",
+    "why_not_a_number",
 ]
 
 
@@ -123,19 +125,18 @@ class Report:
         return all(getattr(self, f.name) is None for f in fields(self))
 
     def merged_with(self, newer: Report) -> Report:
-        """This report updated by every field ``newer`` reports (a later message wins)."""
+        """This report updated by every field ``newer`` reports: a later message wins, and a receptor
+        reported again replaces everything said before about it (a new percentage drops an old Allred score).
+
+        Raises ``InvalidValue`` when the merged values contradict each other (single probe with a ratio).
+
+        >>> old = report_from_fields({"ihc": "1+", "er_allred_total": "6"})
+        >>> old.merged_with(report_from_fields({"ihc": "3+", "er_percent": "5"})) == report_from_fields(
+        ...     {"ihc": "3+", "er_percent": "5"})
+        True
+        """
         changes = {f.name: getattr(newer, f.name) for f in fields(newer) if getattr(newer, f.name) is not None}
-        for receptor in ("er", "pr"):
-            old, new = getattr(self, receptor), getattr(newer, receptor)
-            if old is not None and new is not None:
-                changes[receptor] = _merge_receptor(old, new)
         return replace(self, **changes)
-
-
-def _merge_receptor(old: ReceptorResult, new: ReceptorResult) -> ReceptorResult:
-    if new.percent is not None or new.call is not None:
-        return new
-    return replace(old, **{f.name: getattr(new, f.name) for f in fields(new) if getattr(new, f.name) is not None})
 
 
 T = TypeVar("T")
@@ -189,13 +190,38 @@ _LIMITS = {
 }
 
 
+# What makes a text not one measured number, most specific first; the reason tells the user what to send.
+_NOT_ONE_NUMBER = (
+    (re.compile(r"[<>≤≥]"), "a bound, not a measured value: send the measured value"),
+    (
+        re.compile(r"~|≈|\b(?:approx\w*|about|around|roughly|circa|ca)\b"),
+        "an approximate value: send the measured value",
+    ),
+    (re.compile(r"\d ?(?:-|to) ?\.?\d"), "a range, not one value: send the measured value"),
+    (re.compile(r"\d ?/ ?\.?\d"), "a fraction, not one value: send it as one decimal number"),
+    (re.compile(r"\d,\d{3}(?!\d)"), "not a number: a comma before three digits may be a thousands separator"),
+    (re.compile(r"[.,].*[.,]"), "not a number: it has more than one decimal mark"),
+    (re.compile(r","), "not a number: write the decimal mark as a point"),
+    (re.compile(r"\d ?[^\W\d_]"), "not a number: letters are attached to it"),
+)
+
+
+def why_not_a_number(text: str) -> str:
+    """Why ``text`` is not one measured number, in words for the user.
+
+    >>> why_not_a_number("2.0.1"), why_not_a_number("1.8-2.2")
+    ('not a number: it has more than one decimal mark', 'a range, not one value: send the measured value')
+    """
+    return next((reason for pattern, reason in _NOT_ONE_NUMBER if pattern.search(text)), "not a number")
+
+
 def parse_number(field: str, text: str | Decimal | int | float) -> Decimal:
     """Read a decimal for ``field`` exactly as written and check its allowed range."""
     low, low_inclusive, high, allowed = _LIMITS[field]
     raw = str(text)
     cleaned = _clean(raw).removesuffix("%").strip()
     if not _NUMBER.fullmatch(cleaned):
-        raise InvalidValue(field=field, value=raw, allowed=allowed, reason="not a number")
+        raise InvalidValue(field=field, value=raw, allowed=allowed, reason=why_not_a_number(cleaned))
     number = Decimal(cleaned)
     if field == "ish_copy_number" and number == 0:
         raise InvalidValue(
@@ -344,3 +370,24 @@ def report_from_fields(raw: Mapping[str, str | None]) -> Report:
         ish_called_amplified=_optional(given, "ish_called_amplified", partial(_parse_flag, "ish_called_amplified")),
         her2_called_positive=_optional(given, "her2_called_positive", partial(_parse_flag, "her2_called_positive")),
     )
+
+
+def report_fields(report: Report) -> dict[str, str]:
+    """The inverse of ``report_from_fields``: the reported values as text fields, for the store and buttons.
+
+    >>> report = report_from_fields({"ihc": "2+", "ish_ratio": "1.60", "er_percent": "90"})
+    >>> report_fields(report), report_from_fields(report_fields(report)) == report
+    ({'ihc': '2+', 'ish_ratio': '1.60', 'er_percent': '90'}, True)
+    """
+    flat: dict[str, object] = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("er", "pr")}
+    for prefix in ("er", "pr"):
+        receptor: ReceptorResult | None = getattr(report, prefix)
+        if receptor is not None:
+            flat.update({f"{prefix}_{f.name}": getattr(receptor, f.name) for f in fields(receptor)})
+    return {name: _field_text(flat[name]) for name in FIELDS if flat.get(name) is not None}
+
+
+def _field_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

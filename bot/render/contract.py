@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.engine import Classification, Report, report_from_fields
+from bot.engine import Classification, Report
 from bot.engine.sources import SourceRegistry
 from bot.errors import InvalidValue
 from intents.router import Answer
@@ -87,7 +87,7 @@ def answer_json(answer: Answer, text: str, registry: SourceRegistry) -> dict[str
     """The ``herbot ask --json`` object."""
     explanation = answer.explanation
     classification = explanation.classification
-    values = report_values_json(report_from_fields(answer.values)) if answer.values else {}
+    values = {} if answer.values.is_empty else report_values_json(answer.values)
     return {
         "intent": answer.intent,
         "confidence": round(answer.confidence, 3),

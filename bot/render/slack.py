@@ -3,8 +3,9 @@
 The layout, top to bottom::
 
     section   *headline* [1][2]                      (split into more sections past 3000 chars)
-    section   • point [1]  • point [2] ...
+    section   :warning: flags that change how the result reads
     context   notices, one element each              (10 elements a block)
+    section   • point [1]  • point [2] ...
     section   *Values read:* ...  *Missing:* ...     (classifications)
     actions   [Show reasoning]                       or, with show_steps, a section of numbered steps
     divider
@@ -94,8 +95,9 @@ class SlackRenderer:
         x = explanation
         body = [
             *_sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
-            *_sections(mrkdwn("points.mrkdwn.j2", points=x.points)),
+            *_sections(mrkdwn("flags.mrkdwn.j2", flags=x.flags)),
             *_contexts(mrkdwn("notice.mrkdwn.j2", notice=notice) for notice in x.notices),
+            *_sections(mrkdwn("points.mrkdwn.j2", points=x.points)),
             *_sections(mrkdwn("values.mrkdwn.j2", values=x.values, missing=x.missing)),
         ]
         if x.steps and show_steps:

@@ -1,7 +1,7 @@
 """Intent detection: which of herbot's intents a chat message asks for, how sure, and why.
 
 >>> detector = load_detector()
->>> detector.detect("tx options? IHC 1+ ER 90%").intent
+>>> str(detector.detect("tx options? IHC 1+ ER 90%").intent)
 'classify-values'
 >>> str(detector.detect("should my patient get T-DXd?").reason)
 'patient-specific request'

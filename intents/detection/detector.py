@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from intents.catalog import Intent
 from intents.detection.commands import command_intent, is_help_command
 from intents.detection.domain import mentions_topic
 from intents.detection.features import words
@@ -37,6 +38,7 @@ from intents.detection.scope import is_prompt_injection, mentions_other_cancer
 from intents.detection.spelling import correct_spelling
 from intents.detection.values import reports_values
 from intents.detection.vectors import SparseVector, TfIdf, fit_tfidf
+from intents.extraction import Extraction
 
 __all__ = ["CONFIDENCE_THRESHOLD", "IntentDetector", "IntentGuess", "Reason"]
 
@@ -51,7 +53,7 @@ EPOCHS = 5
 MARGIN = 0.5
 SEED = 20240601
 # Requests about herbot itself rather than its subject.
-_NEED_NO_TOPIC = frozenset({"help", "learn", "quiz", "classify-values"})
+_NEED_NO_TOPIC = frozenset({Intent.HELP, Intent.LEARN, Intent.QUIZ, Intent.CLASSIFY_VALUES})
 
 
 class Reason(StrEnum):
@@ -72,10 +74,10 @@ class Reason(StrEnum):
 class IntentGuess:
     """The likeliest intent of a message, how sure, the next two, and why."""
 
-    intent: str
+    intent: Intent
     confidence: float
-    alternatives: tuple[tuple[str, float], ...]
-    reason: str
+    alternatives: tuple[tuple[Intent, float], ...]
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,19 +100,22 @@ class IntentDetector:
         scorer = train_perceptron(vectors, labels, epochs=EPOCHS, margin=MARGIN, seed=SEED)
         return cls(tfidf, scorer, frozenset(word for text in texts for word in words(text)))
 
-    def detect(self, text: str) -> IntentGuess:
-        """The intent of ``text``: rules first (confidence 1.0), then the classifier."""
+    def detect(self, text: str, extraction: Extraction | None = None) -> IntentGuess:
+        """The intent of ``text``: rules first (confidence 1.0), then the classifier.
+
+        ``extraction`` is the message's values when the caller has read them already, so a message is
+        read once; the classifier is not run when a rule decides.
+        """
         cleaned = normalise(text)
-        ranked = self._ranked(cleaned)
-        rule = _rule(text, cleaned)
+        rule = _rule(text, cleaned, extraction)
         if rule is not None:
             intent, reason = rule
-            others = tuple((name, p) for name, p in ranked if name != intent)[:2]
-            return IntentGuess(intent, 1.0, others, reason)
+            return IntentGuess(intent, 1.0, (), reason)
+        ranked = self._ranked(cleaned)
         (intent, confidence), *others = ranked
         if _off_topic(cleaned, intent, confidence):
-            others = [(name, p) for name, p in ranked if name != "out-of-scope"]
-            return IntentGuess("out-of-scope", 1.0, tuple(others[:2]), Reason.OFF_TOPIC)
+            others = [(name, p) for name, p in ranked if name != Intent.OUT_OF_SCOPE]
+            return IntentGuess(Intent.OUT_OF_SCOPE, 1.0, tuple(others[:2]), Reason.OFF_TOPIC)
         return IntentGuess(intent, confidence, tuple(others[:2]), Reason.CLASSIFIER)
 
     def explain(self, text: str, top: int = 5) -> tuple[tuple[str, float], ...]:
@@ -127,34 +132,34 @@ class IntentDetector:
     def _vector(self, cleaned: str) -> SparseVector:
         return self.tfidf.vector(correct_spelling(cleaned, self.vocabulary))
 
-    def _ranked(self, cleaned: str) -> list[tuple[str, float]]:
+    def _ranked(self, cleaned: str) -> list[tuple[Intent, float]]:
         scores = self.scorer.scores(self._vector(cleaned))
         peak = max(scores)
         exps = [math.exp((score - peak) / TEMPERATURE) for score in scores]
         total = sum(exps)
-        pairs = [(name, e / total) for name, e in zip(self.scorer.classes, exps, strict=True)]
+        pairs = [(Intent(name), e / total) for name, e in zip(self.scorer.classes, exps, strict=True)]
         return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
 
-def _off_topic(cleaned: str, intent: str, confidence: float) -> bool:
+def _off_topic(cleaned: str, intent: Intent, confidence: float) -> bool:
     needs_topic = intent not in _NEED_NO_TOPIC or confidence < CONFIDENCE_THRESHOLD
     return needs_topic and not mentions_topic(cleaned)
 
 
-def _rule(text: str, cleaned: str) -> tuple[str, Reason] | None:
+def _rule(text: str, cleaned: str, extraction: Extraction | None) -> tuple[Intent, Reason] | None:
     if not cleaned:
-        return "help", Reason.EMPTY
+        return Intent.HELP, Reason.EMPTY
     if is_help_command(cleaned):
-        return "help", Reason.HELP_COMMAND
+        return Intent.HELP, Reason.HELP_COMMAND
     if is_patient_specific(cleaned):
-        return "out-of-scope", Reason.PATIENT_SPECIFIC
+        return Intent.OUT_OF_SCOPE, Reason.PATIENT_SPECIFIC
     if mentions_other_cancer(cleaned):
-        return "out-of-scope", Reason.OTHER_CANCER
+        return Intent.OUT_OF_SCOPE, Reason.OTHER_CANCER
     if is_prompt_injection(cleaned):
-        return "out-of-scope", Reason.INJECTION
+        return Intent.OUT_OF_SCOPE, Reason.INJECTION
     command = command_intent(cleaned)
     if command is not None:
-        return command, Reason.COMMAND
-    if reports_values(text):
-        return "classify-values", Reason.VALUES
+        return Intent(command), Reason.COMMAND
+    if reports_values(text, extraction):
+        return Intent.CLASSIFY_VALUES, Reason.VALUES
     return None

@@ -32,9 +32,12 @@ _GENERAL = re.compile(
 )
 
 
-def reports_values(text: str) -> bool:
-    """True when the message ``text`` reports HER2, ER or PR values of a case (see the module docstring)."""
-    extraction = extract_values(text)
+def reports_values(text: str, extraction: Extraction | None = None) -> bool:
+    """True when the message ``text`` reports HER2, ER or PR values of a case (see the module docstring).
+
+    ``extraction`` is what ``extract_values(text)`` gives, when the caller has it already.
+    """
+    extraction = extract_values(text) if extraction is None else extraction
     if not extraction.measured:
         return False
     # Judge the agreed values alone: conflicts and a bare probe design are not a case.
