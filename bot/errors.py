@@ -8,8 +8,10 @@
      │    └── ConflictingValues(*, field, values)
      │                                   one field reported twice with different values
      ├── StoreUnavailable(*, url)        the database cannot be reached
-     └── InvalidSetting(*, name, value, allowed)
-                                         a configuration variable herbot cannot use
+     ├── InvalidSetting(*, name, value, allowed)
+     │                                   a configuration variable herbot cannot use
+     └── UnknownSource(*, source_id)     a statement cites an id the source registry does not hold
+                                         (a bug in the knowledge or the rules; also a ``LookupError``)
 
 Errors are data first and text second: adapters render them from their attributes,
 and ``str(error)`` is a complete sentence for logs-free places such as the CLI.
@@ -84,3 +86,11 @@ class InvalidSetting(HerbotError):
         self.value = _shorten(value)
         self.allowed = allowed
         super().__init__(f"setting {name}={self.value!r} is not valid; allowed: {allowed}.")
+
+
+class UnknownSource(HerbotError, LookupError):
+    """A statement cites an id the source registry does not hold: a bug in the knowledge or the rules."""
+
+    def __init__(self, *, source_id: str) -> None:
+        self.source_id = _shorten(source_id)
+        super().__init__(f"no source {self.source_id!r} in the source registry")

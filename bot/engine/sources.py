@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.errors import UnknownSource
+
 __all__ = ["Source", "SourceKind", "SourceRegistry", "UnknownSource"]
 
 
@@ -23,10 +25,6 @@ class SourceKind(StrEnum):
     STUDY = "study"
     REFERENCE = "reference"
     CODE = "code"
-
-
-class UnknownSource(LookupError):
-    """A statement cites an id the registry does not hold: a bug in the knowledge or the rules."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,7 @@ class SourceRegistry:
         for source in self.sources:
             if source.id == source_id:
                 return source
-        raise UnknownSource(source_id)
+        raise UnknownSource(source_id=source_id)
 
     def resolve(self, source_ids: Iterable[str]) -> tuple[Source, ...]:
         """The sources for ``source_ids``, once each, in order of first mention."""
