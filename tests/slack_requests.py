@@ -106,3 +106,37 @@ def action_body(
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def message_edit(
+    text: str,
+    previous_text: str,
+    *,
+    ts: str,
+    thread_ts: str | None = None,
+    channel: str = "C1",
+    channel_type: str = "channel",
+    user: str = "U1",
+    bot_id: str | None = None,
+    edited_at: str = "900.1",
+) -> dict[str, Any]:
+    """A ``message_changed`` event as Slack sends it when ``user`` edits message ``ts`` from ``previous_text``."""
+    original: dict[str, Any] = {"type": "message", "user": user, "text": previous_text, "ts": ts}
+    if thread_ts:
+        original["thread_ts"] = thread_ts
+    if bot_id:
+        original["bot_id"] = bot_id
+    changed = {**original, "text": text}
+    if text != previous_text:
+        changed["edited"] = {"user": user, "ts": edited_at}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "channel_type": channel_type,
+        "ts": edited_at,
+        "event_ts": edited_at,
+        "message": changed,
+        "previous_message": original,
+    }

@@ -20,8 +20,11 @@ __all__ = [
     "from_action",
     "from_command",
     "from_event",
+    "from_edit",
     "is_answerable_message",
 ]
+    "is_answered_edit",
+    "reply_target",
 
 _LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
 
@@ -62,6 +65,62 @@ def from_event(body: Mapping[str, Any]) -> Inbound:
 
 
 def from_command(body: Mapping[str, Any]) -> Inbound:
+def _mentions(text: object, user_id: str | None) -> bool:
+    return bool(user_id) and re.search(rf"<@{re.escape(str(user_id))}(?:\|[^>]*)?>", str(text or "")) is not None
+
+
+def is_answered_edit(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """A ``message_changed`` event whose text a person changed, on a message herbot answered.
+
+    herbot answered a person's DM, or a channel message that mentioned it (its text before the
+    edit; the edited text when Slack sends no previous message). Unfurls arrive as
+    ``message_changed`` with the same text, and are not edits.
+
+    >>> edit = {"subtype": "message_changed", "channel_type": "channel",
+    ...         "message": {"user": "U1", "text": "<@UBOT> IHC 3+", "ts": "1.1"},
+    ...         "previous_message": {"user": "U1", "text": "<@UBOT> IHC 1+", "ts": "1.1"}}
+    >>> is_answered_edit(edit, "UBOT"), is_answered_edit({**edit, "previous_message": edit["message"]}, "UBOT")
+    (True, False)
+    """
+    if event.get("subtype") != "message_changed":
+        return False
+    message = event.get("message") or {}
+    previous = event.get("previous_message") or {}
+    by_person = is_answerable_message(message) and bool(message.get("user")) and message.get("user") != bot_user_id
+    changed = message.get("text") != previous.get("text") if previous else bool(message.get("edited"))
+    answered = event.get("channel_type") == "im" or _mentions((previous or message).get("text"), bot_user_id)
+    return by_person and changed and answered
+
+
+def from_edit(body: Mapping[str, Any]) -> Inbound:
+    """A ``message_changed`` event: the edited text, in the conversation and thread the original was answered in."""
+    event = body["event"]
+    message = event.get("message") or {}
+    channel = str(event["channel"])
+    thread = message.get("thread_ts")
+    if event.get("channel_type") == "im":
+        # A DM that later gained replies carries its own ts as thread_ts; it was answered outside a thread.
+        thread = thread if thread != message.get("ts") else None
+    else:
+        thread = thread or message.get("ts")
+    key = f"slack:{_team(body)}:{channel}:{thread or 'dm'}"
+    return Inbound(strip_leading_mentions(str(message.get("text") or "")), key, channel, thread)
+
+
+def reply_target(body: Mapping[str, Any], bot_user_id: str | None) -> Inbound | None:
+    """Where herbot answers an Events API delivery: a mention, a person's DM or an answered edit; else ``None``."""
+    event = body.get("event") or {}
+    if event.get("type") == "app_mention":
+        return from_event(body)
+    if event.get("type") != "message":
+        return None
+    if is_answered_edit(event, bot_user_id):
+        return from_edit(body)
+    if event.get("channel_type") == "im" and is_answerable_message(event):
+        return from_event(body)
+    return None
+
+
     """A ``/her2`` command: one conversation per person per channel."""
     channel = str(body.get("channel_id") or "-")
     key = f"slack:{_team(body)}:{channel}:command:{body.get('user_id') or '-'}"

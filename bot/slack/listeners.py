@@ -6,12 +6,15 @@ Acknowledgement comes first, within Slack's 3-second budget; the answer follows.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+from dataclasses import replace
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import StoreUnavailable
 from bot.render.slack import SHOW_REASONING_ACTION, SlackMessage, SlackRenderer
 from bot.services import Services
 from bot.slack.inbound import (
@@ -20,12 +23,22 @@ from bot.slack.inbound import (
     encode_values,
     from_action,
     from_command,
+    from_edit,
     from_event,
     is_answerable_message,
+    is_answered_edit,
 )
 from intents.router import Answer
 
-__all__ = ["register_listeners"]
+__all__ = ["EDIT_NOTICE", "register_listeners"]
+
+log = logging.getLogger("herbot.slack")
+
+EDIT_NOTICE = (
+    "Edited message: this answer replaces my earlier one. I read the edited message as a new case, "
+    "so values given earlier in this conversation are not used; repeat any you still need."
+)
+_EDIT_MEMORY_LOST = "I couldn't reach my conversation memory, so this answer uses only the edited message."
 
 _FOLLOW_UP = re.compile(r"^herbot_follow_up_\d+$")
 
@@ -60,6 +73,8 @@ class _Replies:
 def register_listeners(app: AsyncApp, services: Services) -> None:
     """Attach herbot's command, event and action listeners to ``app``."""
     replies = _Replies(services, SlackRenderer(services.knowledge.sources))
+    # Before the DM listener, which would otherwise take every message event, edits included.
+    _register_edit_listener(app, services, replies)
 
     @app.command("/her2")
     async def her2_command(ack: Any, body: dict, respond: AsyncRespond) -> None:
@@ -96,6 +111,39 @@ def register_listeners(app: AsyncApp, services: Services) -> None:
             )
         else:
             await _post(client, message, inbound)
+
+
+def _register_edit_listener(app: AsyncApp, services: Services, replies: _Replies) -> None:
+    @app.event({"type": "message", "subtype": "message_changed"})
+    async def edited_message(body: dict, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if is_answered_edit(body["event"], context.bot_user_id):
+            inbound = from_edit(body)
+            await _post(client, await _answer_edit(services, replies, inbound), inbound)
+
+
+async def _answer_edit(services: Services, replies: _Replies, inbound: Inbound) -> SlackMessage:
+    """The edited text answered as a new case, so no value from the original message stays remembered."""
+    forgotten = await _forget_values(services, inbound.conversation)
+    answer = await asyncio.to_thread(
+        services.conversations.respond,
+        inbound.text or "help",
+        conversation=inbound.conversation if forgotten else None,
+        surface="slack",
+    )
+    notices = (EDIT_NOTICE, *(() if forgotten else (_EDIT_MEMORY_LOST,)), *answer.explanation.notices)
+    return replies.render(replace(answer, explanation=replace(answer.explanation, notices=notices)))
+
+
+async def _forget_values(services: Services, conversation: str) -> bool:
+    """Clear a conversation's values; False if the store could not be reached (nothing is then remembered)."""
+    if services.store is None:
+        return False
+    try:
+        await asyncio.to_thread(services.store.clear_slots, conversation)
+    except StoreUnavailable:
+        log.warning("store unavailable while clearing a conversation for an edit")
+        return False
+    return True
 
 
 async def _post(client: AsyncWebClient, message: SlackMessage, inbound: Inbound) -> None:

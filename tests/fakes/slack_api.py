@@ -1,4 +1,4 @@
-"""A local fake of Slack's Web API: records every call, answers like Slack, and can rate-limit on demand.
+"""A local fake of Slack's Web API: records every call, answers like Slack, and can rate-limit or fail on demand.
 
 Point slack_sdk's ``base_url`` at ``fake.api_url`` (it ends in ``/api/``). ``response_url`` posts go to
 ``fake.response_url(name)``. ``oauth.v2.access`` checks the client credentials and the code as Slack does;
@@ -38,12 +38,14 @@ class Call:
     args: dict[str, Any]
     token: str | None
     status: int = 200
+    error: str | None = None
 
 
 @dataclass
 class FakeSlackApi:
     calls: list[Call] = field(default_factory=list)
     rate_limits: dict[str, list[int]] = field(default_factory=dict)
+    failures: dict[str, list[str]] = field(default_factory=dict)
     server: TestServer | None = None
     oauth_token: str = "xoxb-installed-token"
     oauth_team: str = "T9"
@@ -85,14 +87,18 @@ class FakeSlackApi:
         """Answer the next ``times`` calls of ``method`` with 429 and ``Retry-After``."""
         self.rate_limits.setdefault(method, []).extend([retry_after] * times)
 
+    def fail(self, method: str, error: str, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` as Slack refuses one: HTTP 200, ``ok: false``, ``error``."""
+        self.failures.setdefault(method, []).extend([error] * times)
+
     @property
     def socket_url(self) -> str:
         assert self.server is not None
         return f"ws://127.0.0.1:{self.server.port}/link"
 
     def answered(self, method: str) -> list[Call]:
-        """Successful calls of ``method`` (rate-limited attempts excluded)."""
-        return [call for call in self.calls if call.method == method and call.status == 200]
+        """Successful calls of ``method`` (rate-limited and refused attempts excluded)."""
+        return [call for call in self.calls if call.method == method and call.status == 200 and call.error is None]
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Poll until ``predicate()`` holds; fail after ``timeout`` seconds."""
@@ -167,6 +173,11 @@ class FakeSlackApi:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)}
             )
+        failing = self.failures.get(method)
+        if failing:
+            error = failing.pop(0)
+            self.calls.append(Call(method, args, token, error=error))
+            return web.json_response({"ok": False, "error": error})
         self.calls.append(Call(method, args, token))
         return web.json_response(self._answer(method, args, token))
 
