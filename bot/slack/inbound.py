@@ -19,12 +19,12 @@ __all__ = [
     "encode_values",
     "from_action",
     "from_command",
-    "from_event",
     "from_edit",
+    "from_event",
     "is_answerable_message",
-]
     "is_answered_edit",
     "reply_target",
+]
 
 _LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
 
@@ -64,7 +64,6 @@ def from_event(body: Mapping[str, Any]) -> Inbound:
     return Inbound(strip_leading_mentions(str(event.get("text") or "")), key, channel, thread)
 
 
-def from_command(body: Mapping[str, Any]) -> Inbound:
 def _mentions(text: object, user_id: str | None) -> bool:
     return bool(user_id) and re.search(rf"<@{re.escape(str(user_id))}(?:\|[^>]*)?>", str(text or "")) is not None
 
@@ -121,6 +120,7 @@ def reply_target(body: Mapping[str, Any], bot_user_id: str | None) -> Inbound | 
     return None
 
 
+def from_command(body: Mapping[str, Any]) -> Inbound:
     """A ``/her2`` command: one conversation per person per channel."""
     channel = str(body.get("channel_id") or "-")
     key = f"slack:{_team(body)}:{channel}:command:{body.get('user_id') or '-'}"
