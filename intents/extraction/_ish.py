@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from intents.extraction._rule import HER2, NUMBER, SIGNED, Reader, Reading, as_number, rule, says
+from intents.extraction._rule import AS_WRITTEN, GLUED, HER2, Reader, Reading, as_number, rule, says
 
 __all__ = ["COPY_NUMBER", "ISH_CALLS", "PROBE", "RATIO", "RECOUNT"]
 
@@ -30,7 +30,7 @@ def _number(field: str) -> Reader:
 RATIO = (
     rule(
         rf"(?:{HER2} ?(?:/|:|to) ?{_CEP17}(?: signal)?(?: ratio)?|\bratio(?: of {HER2} ?(?:/|:|to) ?{_CEP17})?)"
-        rf"{_GAP}(?P<value>{SIGNED})(?![\d%]| ?%)",
+        rf"{_GAP}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%]| ?%)",
         _number("ish_ratio"),
     ),
 )
@@ -41,17 +41,18 @@ _COPY_WORD = (
 )
 COPY_NUMBER = (
     rule(
-        rf"(?:{_COPY_WORD}|\bcn\b){_GAP}(?P<value>{SIGNED})(?![\d%])(?: ?(?:her2 )?(?:signals?|copies)?{_PER_CELL})?",
+        rf"(?:{_COPY_WORD}|\bcn\b){_GAP}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%])"
+        rf"(?: ?(?:her2 )?(?:signals?|copies)?{_PER_CELL})?",
         _number("ish_copy_number"),
     ),
     # "HER2 signals 3.5 per cell": the unit after the number is what makes it a copy number.
     rule(
-        rf"(?:\b(?:avg|average|mean)\.? (?:of )?)?(?:{HER2} )?\bsignals? ?[:=]? ?(?P<value>{SIGNED}){_PER_CELL}\b",
+        rf"(?:\b(?:avg|average|mean)\.? (?:of )?)?(?:{HER2} )?\bsignals? ?[:=]? ?(?P<value>{AS_WRITTEN}){_PER_CELL}\b",
         _number("ish_copy_number"),
     ),
     # "3.2 HER2 signals/cell", "average of 4.1 copies per cell".
     rule(
-        rf"(?<![\w.,-])(?P<value>{NUMBER}) ?(?:{HER2} )?(?:signals|copies){_PER_CELL}\b",
+        rf"(?<![\w.,<>≤≥~-])(?P<value>{AS_WRITTEN}) ?(?:{HER2} )?(?:signals|copies){_PER_CELL}\b",
         _number("ish_copy_number"),
     ),
 )

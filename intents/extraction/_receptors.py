@@ -30,6 +30,8 @@ _TOKENS = (
     ("intensity", rf"(?:intensity(?: score)?|is) ?[:=]? ?\d(?: ?/ ?3)?{_SCORE_END}"),
     ("hscore", r"h-? ?score ?[:=]? ?(?:of )?\d+"),
     ("mark", r"[0-3] ?\+(?!\d)"),
+    # A number no validator can read ("90..5%", "9,0,5"), kept as written so the validator names it.
+    ("odd", rf"(?P<odd_n>\d+(?:(?:[.,]\d+){{2,}}|[.,]{{2,}}\d*|,\d{{3,}}))(?:{_PERCENT})?"),
     ("range", rf"(?P<low>{NUMBER}){_PERCENT}? ?(?:-|to) ?(?P<high>{NUMBER}){_PERCENT}"),
     ("bound", rf"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|under|over) ?(?P<limit>{NUMBER})(?:{_PERCENT})?"),
     ("percent", rf"(?P<percent_n>{NUMBER}){_PERCENT}"),
@@ -59,7 +61,11 @@ _PR = r"(?:\bprogesterone receptors?(?: ?\(pg?r\))?|\bpg?r\b)"
 _BOTH = rf"\ber ?(?:/|&|and) ?pg?r\b(?P<with_her2> ?/ ?{HER2})?"
 _CALL = r"positive|negative|pos|neg|\+|-"
 _PAIR_VALUE = rf"\d+(?:\.\d+)?(?: ?%)?|{_CALL}"
-_PAIR = rf"(?: ?[:=]? ?(?P<first>{_PAIR_VALUE}) ?/ ?(?P<second>{_PAIR_VALUE})(?: ?/ ?(?P<third>{_CALL}))?)?"
+# "ER/PR 90/20" and "ER/PR 90,20": after a joint keyword a comma between two numbers separates them.
+_PAIR = (
+    rf"(?: ?[:=]? ?(?P<first>{_PAIR_VALUE}) ?(?:/|,(?= ?\d)) ?(?P<second>{_PAIR_VALUE})"
+    rf"(?: ?/ ?(?P<third>{_CALL}))?)?"
+)
 _NUMBER_GROUPS = {"allred": "allred_total", "total": "allred_total", "proportion": "allred_proportion"}
 _ONE = Decimal(1)
 
@@ -77,6 +83,8 @@ def _read_clause(text: str, start: int, end: int) -> Iterator[tuple[str, str]]:
             yield _NUMBER_GROUPS[kind], token[f"{kind}_n"]
         elif kind == "percent" or (kind == "bare" and first):
             yield "percent", as_number(token[f"{kind}_n"])
+        elif kind == "odd":
+            yield "percent", token["odd_n"]
         elif kind in ("positive", "negative"):
             yield "call", kind
         elif kind == "sign" and first:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["HER2", "NUMBER", "SIGNED", "Reader", "Reading", "Rule", "as_number", "rule", "says", "sink"]
+__all__ = ["AS_WRITTEN", "GLUED", "HER2", "NUMBER", "Reader", "Reading", "Rule", "as_number", "rule", "says", "sink"]
 
 Reading = tuple[str, str]
 Reader = Callable[[re.Match[str]], Iterable[Reading]]
@@ -19,8 +19,18 @@ Reader = Callable[[re.Match[str]], Iterable[Reading]]
 HER2 = r"\b(?:c-?erb-?b-?2|erbb-?2|her-? ?2(?:(?: ?[/-] ?| )neu)?)"
 # A decimal comma ("1,6") is read as a point; a comma before three digits or a space is not one.
 NUMBER = r"(?:\d+(?:\.\d+|,\d{1,2}(?!\d))?|\.\d+)"
-# Signed, so an impossible "ratio -1" is read as written and the validator can name it.
-SIGNED = rf"-?{NUMBER}"
+# Digits joined by any run of dots and commas: "1.6", "2.0.1", "1..6", "1,6,8", "1,000". A trailing
+# single dot is the end of a sentence ("ratio 2.0."), a doubled one is part of what was written ("2..").
+_DIGITS = r"(?:\d+|\.\d+)(?:[.,]+\d+)*(?:\.{2,}|,{2,})?"
+_APPROXIMATELY = r"(?:~|≈|approx(?:imately|\.)?|about|around|roughly|circa)"
+# A value exactly as written, with whatever makes it not one measured value: a bound ("<2.2"), an
+# approximation ("~2"), a range ("1.8-2.2", "1.8 to 2.2") or a fraction ("44/20"). The validator, not
+# the extraction, says what is wrong with it, so nothing malformed is ever cut down to a number.
+# Signed, so an impossible "ratio -1" is read as written and the validator can name it. Atomic, so
+# a pattern after it can never make it give back a piece ("2.25%" is never "2").
+AS_WRITTEN = rf"(?>(?:[<>≤≥]=? ?|{_APPROXIMATELY} ?)?-?{_DIGITS}(?: ?(?:-|to) ?{_DIGITS}| ?/ ?{_DIGITS})?)"
+# Letters glued to a number ("2.2x", "4.5cm") are part of what was written; a unit is not ("4.5copies/cell").
+GLUED = r"(?>(?!(?:signals?|copies|cells?|nuclei|nucleus|per|percent)\b)[a-zµ]+\b)?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +57,13 @@ def sink(pattern: str) -> Rule:
     return rule(pattern, says())
 
 
-def as_number(text: str) -> str:
-    """The number as written, a decimal comma read as a point.
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
 
-    >>> as_number("1,6"), as_number("2.00")
-    ('1.6', '2.00')
+
+def as_number(text: str) -> str:
+    """The number as written, a lone decimal comma read as a point; anything else is left as written.
+
+    >>> as_number("1,6"), as_number("2.00"), as_number("1,6,8"), as_number("1,000")
+    ('1.6', '2.00', '1,6,8', '1,000')
     """
-    return text.replace(",", ".")
+    return text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
