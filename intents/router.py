@@ -26,12 +26,13 @@ from intents.classify_values import (
     explain_values_wanted,
 )
 from intents.conversation_values import NEW_CASE_NOTICE, merge_case, remembered_notice
-from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, Reason
+from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, Reason, normalise
 from intents.help import explain_help
 from intents.lessons import explain_lesson, lesson_subject, topic_named
 from intents.quiz import explain_quiz
-from intents.refusal import RefusalKind, decline_decision, explain_refusal, general_treatment_topic
+from intents.refusal import RefusalKind, decline_decision, explain_refusal
 from intents.topics import explain_topic
+from intents.treatment_context import asks_about_treatment, general_treatment_topic, with_general_evidence
 from intents.turn import Turn, understand
 
 __all__ = ["Answer", "Context", "Handler", "Reply", "Router"]
@@ -129,30 +130,30 @@ class Router:
         has_values = context.turn.extraction.measured or not context.prior.is_empty
         if kind is not RefusalKind.PATIENT_SPECIFIC or not has_values:
             return Reply(explain_refusal(kind), context.prior)
-        # The decision is declined, the values are still classified (education), with the general evidence.
-        reply = self._classify_values(context)
-        result = reply.explanation.classification
-        if result is None:
-            return replace(reply, explanation=decline_decision(reply.explanation, None))
-        general = general_treatment_topic(result)
-        topic = self._knowledge.topic(general) if general else None
-        return replace(reply, explanation=decline_decision(reply.explanation, topic))
+        # The decision is declined; the values are still classified (education), with the general evidence.
+        reply = self._classify_values(context, general_evidence=True)
+        return replace(reply, explanation=decline_decision(reply.explanation))
 
-    def _classify_values(self, context: Context) -> Reply:
+    def _classify_values(self, context: Context, *, general_evidence: bool = False) -> Reply:
         extraction, prior = context.turn.extraction, context.prior
         if extraction.conflicts:
             field_name, values = extraction.conflicts[0]
             error = ConflictingValues(field=field_name, values=values)
             return Reply(explain_invalid(error, kept_prior=not prior.is_empty), prior, error)
         if not extraction.fields:
-            if prior.is_empty:
-                return Reply(explain_values_wanted(), prior)
-            return self._remembered(prior)
-        try:
-            update = merge_case(prior, report_from_fields(extraction.fields))
-        except InvalidValue as error:
-            return Reply(explain_invalid(error, kept_prior=not prior.is_empty), prior, error)
-        return self._classified(update.values, notices=update.notices)
+            reply = self._remembered(prior) if not prior.is_empty else Reply(explain_values_wanted(), prior)
+        else:
+            try:
+                update = merge_case(prior, report_from_fields(extraction.fields))
+            except InvalidValue as error:
+                return Reply(explain_invalid(error, kept_prior=not prior.is_empty), prior, error)
+            reply = self._classified(update.values, notices=update.notices)
+        result = reply.explanation.classification
+        if result is None or not (general_evidence or asks_about_treatment(normalise(context.turn.text))):
+            return reply
+        general = general_treatment_topic(result)
+        topic = self._knowledge.topic(general) if general else None
+        return replace(reply, explanation=with_general_evidence(reply.explanation, topic))
 
     def _clarify(self, context: Context) -> Reply:
         guess = context.turn.guess

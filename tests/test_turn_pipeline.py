@@ -107,3 +107,25 @@ def test_reading_flags_are_in_the_default_view_of_every_surface(
 @pytest.mark.parametrize("message", ["IHC 1+, ER 50%, PR 20%", "IHC 0, ratio 1.2, copies 2.0, ER 0, PR 0"])
 def test_a_plain_result_has_no_flags(router: Router, message: str) -> None:
     assert router.answer(message).explanation.flags == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("tx options? IHC 1+ ER 90%", "treatment-her2-low"),
+        ("IHC 0 null, ER 0, PR 0 - how is this treated?", "treatment-tnbc"),
+        ("treatment options for IHC 3+ ER 80%?", "treatment-her2-positive"),
+        ("IHC 0 (null) ER 95% PR 50%, options?", "treatment-hr-positive"),
+    ],
+)
+def test_a_general_treatment_question_with_values_adds_the_general_evidence(
+    router: Router, knowledge: Knowledge, message: str, topic: str
+) -> None:
+    answer = router.answer(message)
+    first_point = answer.explanation.points[0]
+    expected = knowledge.topic(topic).headline
+    assert (answer.intent, first_point.text, first_point.sources) == (
+        Intent.CLASSIFY_VALUES,
+        f"In general: {expected.text}",
+        expected.sources,
+    )
