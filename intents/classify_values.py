@@ -163,6 +163,8 @@ def describe_values(report: Report) -> tuple[tuple[str, str], ...]:
         shown.append(("ISH probe", str(report.effective_probe)))
     if report.ish_recount_same_group is not None:
         shown.append(("Recount same group", "yes" if report.ish_recount_same_group else "no"))
+    if report.ish_recount_group is not None:
+        shown.append(("Recount group", str(report.ish_recount_group)))
     for name, receptor in (("ER", report.er), ("PR", report.pr)):
         if receptor is None:
             continue
@@ -187,6 +189,7 @@ _FIELD_LABELS = {
     "ish_copy_number": "average HER2 copy number",
     "ish_probe": "ISH probe type",
     "ish_recount_same_group": "recount result",
+    "ish_recount_group": "recount group",
     "er_percent": "ER percentage",
     "pr_percent": "PR percentage",
     "er_allred_total": "ER Allred total",

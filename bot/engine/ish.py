@@ -120,7 +120,7 @@ def decide_dual(report: Report, why: Reasoning) -> Her2Status:
         why.steps.append(WORKUP_IHC_0_1[group].step(_negative_with_comment(group, ihc)))
         return Her2Status.NEGATIVE
     # IHC 2+: a blinded second observer recounts at least 20 cells (ASCO/CAP 2018, Figures 4-6).
-    recount = report.ish_recount_same_group
+    recount = recount_stayed(report, group)
     if recount is None:
         text = (
             f"Group {group} with concurrent IHC 2+ needs a recount of the ISH by an observer blinded to the "
@@ -157,6 +157,15 @@ def decide_dual(report: Report, why: Reasoning) -> Her2Status:
     )
     why.missing.append(MISSING_RECOUNTED_VALUES)
     return Her2Status.INSUFFICIENT
+
+
+def recount_stayed(report: Report, group: int) -> bool | None:
+    """Whether the blinded recount stayed in ``group``: as reported, else by the group the recount found."""
+    if report.ish_recount_same_group is not None:
+        return report.ish_recount_same_group
+    if report.ish_recount_group is not None:
+        return report.ish_recount_group == group
+    return None
 
 
 def _negative_with_comment(group: int, ihc: IhcScore) -> str:

@@ -37,6 +37,7 @@ __all__ = [
     "parse_percent",
     "parse_probe",
     "parse_recount",
+    "parse_recount_group",
     "report_fields",
     "report_from_fields",
     "why_not_a_number",
@@ -99,6 +100,7 @@ class Report:
     ish_copy_number: Decimal | None = None
     ish_probe: Probe | None = None
     ish_recount_same_group: bool | None = None
+    ish_recount_group: int | None = None
     er: ReceptorResult | None = None
     pr: ReceptorResult | None = None
     ish_called_amplified: bool | None = None
@@ -111,6 +113,25 @@ class Report:
                 value="single",
                 allowed="dual (or no probe type) when a HER2/CEP17 ratio is given",
                 reason="single-probe ISH has no CEP17 probe, so it cannot give a ratio",
+            )
+        self._check_recount_group()
+
+    def _check_recount_group(self) -> None:
+        """A recount reported both as same/different and by its group must agree with the group computed."""
+        stayed, recount_group = self.ish_recount_same_group, self.ish_recount_group
+        if stayed is None or recount_group is None or self.ish_ratio is None or self.ish_copy_number is None:
+            return
+        # bot.engine.ish imports this module, so its group function is imported when first needed.
+        from bot.engine.ish import ish_group
+
+        group = ish_group(self.ish_ratio, self.ish_copy_number)
+        if (recount_group == group) != stayed:
+            said = "the same group" if stayed else "a different group"
+            raise InvalidValue(
+                field="ish_recount_group",
+                value=str(recount_group),
+                allowed=f"a recount group that agrees with the recount reported as {said}",
+                reason=f"the ratio and copy number give group {group}, but the recount is also reported as {said}",
             )
 
     @property
@@ -261,6 +282,14 @@ def parse_recount(text: str | bool) -> bool:
     raise InvalidValue(field="ish_recount_same_group", value=text, allowed="yes or no")
 
 
+def parse_recount_group(text: str | int) -> int:
+    """Read the ISH group a blinded recount found: 1 to 5 ("4", "group 4")."""
+    key = _clean(str(text)).removeprefix("group").strip()
+    if key not in ("1", "2", "3", "4", "5"):
+        raise InvalidValue(field="ish_recount_group", value=str(text), allowed="an ISH group from 1 to 5")
+    return int(key)
+
+
 def parse_allred_total(field: str, text: str | int) -> int:
     """Read an Allred total score (0 or 2 to 8; a total of 1 cannot occur, §5.2)."""
     cleaned = _clean(str(text)).removesuffix("/8").strip()
@@ -298,6 +327,7 @@ FIELDS = (
     "ish_copy_number",
     "ish_probe",
     "ish_recount_same_group",
+    "ish_recount_group",
     "er_percent",
     "pr_percent",
     "er_allred_total",
@@ -365,6 +395,7 @@ def report_from_fields(raw: Mapping[str, str | None]) -> Report:
         ish_copy_number=_optional(given, "ish_copy_number", partial(parse_number, "ish_copy_number")),
         ish_probe=_optional(given, "ish_probe", parse_probe),
         ish_recount_same_group=_optional(given, "ish_recount_same_group", parse_recount),
+        ish_recount_group=_optional(given, "ish_recount_group", parse_recount_group),
         er=_receptor("er", given),
         pr=_receptor("pr", given),
         ish_called_amplified=_optional(given, "ish_called_amplified", partial(_parse_flag, "ish_called_amplified")),

@@ -45,6 +45,8 @@ def report_values_json(report: Report) -> dict[str, Any]:
             f"{name}_call": None if receptor.call is None else str(receptor.call),
         }
         values.update({key: value for key, value in optional.items() if value is not None})
+    if report.ish_recount_group is not None:
+        values["ish_recount_group"] = report.ish_recount_group
     if report.ish_called_amplified is not None:
         values["ish_called_amplified"] = _yes_no(report.ish_called_amplified)
     if report.her2_called_positive is not None:

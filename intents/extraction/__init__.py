@@ -3,8 +3,10 @@
 ``extract_values(text)`` returns an ``Extraction``: the values a message reports, by the
 field names of ``bot.engine.values.FIELDS``, in the text forms the engine validator reads
 ("2+", "0-ultralow", "1.6", "90", "positive", "yes"). A value is read only next to its own
-keyword; a field reported twice with different values is a conflict, never overwritten; and
-patient identifiers are reported by kind only. Pure: no I/O, no logging, no state.
+keyword; a field reported twice with different values is a conflict, never overwritten; a
+malformed ratio or copy number ("2.0.1", "1.8-2.2", "<2.2", "~2") is kept as written, for the
+validator to reject, never cut down to a number; and patient identifiers are reported by kind
+only. Any ``str`` is accepted. Pure: no I/O, no logging, no state.
 
 Modules, in the order a message passes through them::
 

@@ -65,6 +65,8 @@ IHC_SCORES = (
         says(("ihc", "0-ultralow")),
     ),
     rule(rf"{_IHC_WORD}{_GAP}\(? ?(?P<score>{_PLUS}|{_ZERO}|{_BARE}){_QUALIFIER}", _read_score),
+    # "ihc2+": a score glued to its keyword.
+    rule(rf"\bihc(?P<score>{_PLUS}){_QUALIFIER}", _read_score),
     rule(rf"{HER2}{_GAP}\(? ?(?P<score>{_PLUS}|{_ZERO}){_QUALIFIER}", _read_score),
     # "3+ by IHC", "2+ (IHC)".
     rule(

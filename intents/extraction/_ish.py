@@ -13,9 +13,11 @@ from intents.extraction._rule import AS_WRITTEN, GLUED, HER2, Reader, Reading, a
 
 __all__ = ["COPY_NUMBER", "ISH_CALLS", "PROBE", "RATIO", "RECOUNT"]
 
-_CEP17 = r"(?:cep ?-?17|chr(?:omosome)? ?-?17|centromere ?17|d17z1)"
+_CEP17 = r"(?:cep(?: ?-?17)?\b|chr(?:omosome)? ?-?17|centromere ?17|d17z1)"
 _ISH = r"(?:\b(?:f|s|c|dd?|dual[- ]?|single[- ]?(?:probe )?|bright[- ]?field )?ish\b|\bin situ hybridi[sz]ation\b)"
-_PER_CELL = r"(?: ?(?:/|per) ?(?:cells?|nucleus|nuclei|tumou?r cells?))"
+_PER_CELL = r"(?: ?(?:/|per) ?(?:cells?|nucleus|nuclei|nuc|tumou?r cells?))"
+# "signals", "signal", "sigs", "sig".
+_SIGNALS = r"(?:signals?|sigs?)"
 # Between a keyword and its number: "ratio = 1.60", "ratio of 2.3", "copy number: 3.2", "ratio - 1.6".
 _GAP = r"(?: ?[:=] ?| |(?:of|is|was|value|result|measured|at)\b| - (?=\d)){0,8}"
 
@@ -29,32 +31,38 @@ def _number(field: str) -> Reader:
 
 RATIO = (
     rule(
-        rf"(?:{HER2} ?(?:/|:|to) ?{_CEP17}(?: signal)?(?: ratio)?|\bratio(?: of {HER2} ?(?:/|:|to) ?{_CEP17})?)"
+        rf"(?:{HER2} ?(?:/|:|to) ?{_CEP17}(?: signal)?(?: ratio)?"
+        rf"|\b(?:ratio|rat\b\.?)(?: of {HER2} ?(?:/|:|to) ?{_CEP17})?)"
         rf"{_GAP}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%]| ?%)",
         _number("ish_ratio"),
     ),
 )
 
+_AVERAGE = r"(?:\b(?:avg|average|mean|ave)\.? (?:of )?)"
 _COPY_WORD = (
-    rf"(?:\b(?:avg|average|mean)\.? (?:of )?)?(?:{HER2} )?(?:gene )?"
-    rf"(?:\b(?:copy|cp) ?(?:number|num|no\.?|#|n\b)|\bcopies{_PER_CELL}?|\bsignals?{_PER_CELL})"
+    rf"{_AVERAGE}?(?:{HER2} )?(?:gene )?"
+    rf"(?:\b(?:copy|cp) ?(?:number|num|no\.?|#|n\b)|\bcopies{_PER_CELL}?|\b{_SIGNALS}{_PER_CELL})"
+    # "avg HER2 4.1", "HER2/cell 4.1": an average of HER2 or HER2 per cell can only be a copy number.
+    rf"|{_AVERAGE}{HER2}(?: {_SIGNALS}| copies)?\b|{HER2}{_PER_CELL}"
 )
 COPY_NUMBER = (
     rule(
         rf"(?:{_COPY_WORD}|\bcn\b){_GAP}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%])"
-        rf"(?: ?(?:her2 )?(?:signals?|copies)?{_PER_CELL})?",
+        rf"(?: ?(?:her2 )?(?:{_SIGNALS}|copies)?{_PER_CELL})?",
         _number("ish_copy_number"),
     ),
     # "HER2 signals 3.5 per cell": the unit after the number is what makes it a copy number.
     rule(
-        rf"(?:\b(?:avg|average|mean)\.? (?:of )?)?(?:{HER2} )?\bsignals? ?[:=]? ?(?P<value>{AS_WRITTEN}){_PER_CELL}\b",
+        rf"{_AVERAGE}?(?:{HER2} )?\b{_SIGNALS} ?[:=]? ?(?P<value>{AS_WRITTEN}){_PER_CELL}\b",
         _number("ish_copy_number"),
     ),
     # "3.2 HER2 signals/cell", "average of 4.1 copies per cell".
     rule(
-        rf"(?<![\w.,<>≤≥~-])(?P<value>{AS_WRITTEN}) ?(?:{HER2} )?(?:signals|copies){_PER_CELL}\b",
+        rf"(?<![\w.,<>≤≥~-])(?P<value>{AS_WRITTEN}) ?(?:{HER2} )?(?:signals|sigs?|copies){_PER_CELL}\b",
         _number("ish_copy_number"),
     ),
+    # "HER2 4.1/cell": HER2 with a per-cell unit.
+    rule(rf"{HER2} ?[:=]? ?(?P<value>{AS_WRITTEN}){_PER_CELL}\b", _number("ish_copy_number")),
 )
 
 # Probe words do not use up their text: "dual-probe ISH negative" must still read as not amplified.
@@ -77,9 +85,24 @@ _NOT_AN_OUTCOME = r"pending|awaiting|requested|recommended|required|needed|not (
 RECOUNT = (
     rule(
         rf"\bre-?count\w*(?:(?!{_NOT_AN_OUTCOME})(?:[^\n;.]|\.(?=\d))){{0,40}}?\b(?:(?P<same>(?:did not|didn't|does not"
-        r"|no) chang\w*|unchanged|same|confirm\w*|concordant|agree\w*|consistent)|(?P<moved>chang\w*|different"
+        r"|no) chang\w*|unchanged|same|confirm\w*|concordant|agree\w*|consistent"
+        r"|(?:stay(?:ed|s)?|remain(?:ed|s)?) (?:in )?(?:the same|same|group|unchanged))|(?P<moved>chang\w*|different"
         r"|discordant|moved|reclassif\w*|another|shift\w*))",
         lambda match: (("ish_recount_same_group", "yes" if match["same"] else "no"),),
+        consume=False,
+    ),
+    # "still group 3 on recount", "same after blinded recount": the outcome written before the word recount.
+    rule(
+        r"\b(?:(?:still|stay(?:ed|s)?|remain(?:ed|s)?) (?:in )?(?:ish )?group [1-5]|same(?: group)?|unchanged)"
+        r" (?:on|after|at) (?:the )?(?:blinded |second[- ]observer |ish )*re-?count\b",
+        says(("ish_recount_same_group", "yes")),
+        consume=False,
+    ),
+    # "recount gave group 5", "recount: group 4": the group the recount found, compared by the engine.
+    rule(
+        r"\bre-?count\w*(?: result)?(?: ?[:=] ?| (?:gave|gives|showed|shows|found|finds|was|is|yielded|returned)"
+        r" | group ?[:=]? ?(?=[1-5]))(?:(?:ish |dual[- ]probe )?group ?)?(?P<group>[1-5])\b(?![.,]\d)",
+        lambda match: (("ish_recount_group", match["group"]),),
         consume=False,
     ),
 )

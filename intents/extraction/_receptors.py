@@ -56,9 +56,9 @@ _TOKENS = (
 _TOKEN = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TOKENS))
 _CLAUSE = "(?:" + "|".join(pattern for _, pattern in _TOKENS) + ")*"
 
-_ER = r"(?:\bo?estrogen receptors?(?: ?\(er\))?|\ber\b)"
-_PR = r"(?:\bprogesterone receptors?(?: ?\(pg?r\))?|\bpg?r\b)"
-_BOTH = rf"\ber ?(?:/|&|and) ?pg?r\b(?P<with_her2> ?/ ?{HER2})?"
+_ER = r"(?:\bo?estrogen receptors?(?: ?\(er\))?|\ber(?:\b|(?=\d)))"
+_PR = r"(?:\bprogesterone receptors?(?: ?\(pg?r\))?|\bpg?r(?:\b|(?=\d)))"
+_BOTH = rf"\ber ?(?:/|&|and) ?pg?r(?:\b|(?=\d))(?P<with_her2> ?/ ?{HER2})?"
 _CALL = r"positive|negative|pos|neg|\+|-"
 _PAIR_VALUE = rf"\d+(?:\.\d+)?(?: ?%)?|{_CALL}"
 # "ER/PR 90/20" and "ER/PR 90,20": after a joint keyword a comma between two numbers separates them.

@@ -46,7 +46,7 @@ EARLY_SINKS = (
 
 # CEP17 (chromosome 17 centromere) counts: never a HER2 copy number. Runs after the ratio rules,
 # which read "HER2/CEP17 1.6" first.
-_CEP17 = r"(?:cep ?-?17|chr(?:omosome)? ?-?17|centromere ?17|d17z1)"
+_CEP17 = r"(?:cep(?: ?-?17)?\b|chr(?:omosome)? ?-?17|centromere ?17|d17z1)"
 _PER_CELL = rf"(?: ?(?:/|per) ?{_CELLS})"
 CEP17_COUNTS = (
     sink(
