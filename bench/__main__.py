@@ -10,7 +10,7 @@ import platform
 import sys
 import time
 
-from bench import classify, slack_endpoint
+from bench import classify, coldstart, slack_endpoint
 
 
 def main() -> None:
@@ -20,6 +20,8 @@ def main() -> None:
         f"{os.cpu_count()} CPUs (figures vary with load on shared machines; compare ratios, not absolutes)\n",
         flush=True,
     )
+    coldstart.main([])
+    print(flush=True)
     classify.main([])
     print(flush=True)
     slack_endpoint.main([])

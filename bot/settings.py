@@ -1,16 +1,31 @@
-"""Settings, read from the environment (and a ``.env`` file) in one place and passed down."""
+"""Settings, read from the environment (and a ``.env`` file) in one place, checked, and passed down.
+
+Every value is checked here, so a bad one stops herbot with ``InvalidSetting`` before anything
+starts. The database URL is checked without SQLAlchemy (commands that use no store never import
+it); the store itself still parses it when it connects.
+
+>>> load_settings({"HERBOT_PORT": "8080"}, env_file=None).port
+8080
+>>> load_settings({"HERBOT_PORT": "99999"}, env_file=None)
+Traceback (most recent call last):
+...
+bot.errors.InvalidSetting: setting HERBOT_PORT='99999' is not valid; allowed: a port from 1 to 65535.
+>>> mask_url("postgresql+psycopg://bot:secret@db:5432/herbot")
+'postgresql+psycopg://bot:***@db:5432/herbot'
+"""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.errors import InvalidSetting
 
@@ -20,6 +35,11 @@ DEFAULT_DATABASE_URL = "sqlite:///herbot.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3978
 DEFAULT_SLOT_TTL_MINUTES = 30.0
+MAX_SLOT_TTL_MINUTES = 525_600.0  # a year: longer is a mistake, and timedelta overflows near 1.5e12 minutes
+DATABASE_URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+# The store runs on these backends and drivers (an empty driver is the backend's default).
+_DRIVERS = {"sqlite": {"", "pysqlite"}, "postgresql": {"", "psycopg"}}
+_URL = re.compile(r"(?P<backend>[A-Za-z][A-Za-z0-9]*)(?:\+(?P<driver>[A-Za-z0-9_]+))?://(?P<rest>.*)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,43 +67,98 @@ class Settings:
 
 def mask_url(url: str) -> str:
     """The database URL with any password hidden, for logs and errors."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable database url>"
+    scheme, separator, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    credentials, at, host = netloc.rpartition("@")
+    user, colon, _password = credentials.partition(":")
+    if not separator:
+        return "<unparseable database url>" if "@" in url else url
+    return f"{scheme}://{user}:***@{host}{slash}{path}" if at and colon else url
 
 
-def _number(name: str, text: str | None, default: float, *, whole: bool) -> float:
+def _database_url(text: str) -> str:
+    """``text`` if it is a complete URL of a backend and driver the store runs on."""
+    match = _URL.fullmatch(text)
+    backend, driver = (match["backend"].lower(), (match["driver"] or "").lower()) if match else ("", "")
+    if match is None or driver not in _DRIVERS.get(backend, ()) or not _complete(backend, match["rest"]):
+        raise InvalidSetting(name="HERBOT_DATABASE_URL", value=mask_url(text), allowed=DATABASE_URLS)
+    return text
+
+
+def _complete(backend: str, rest: str) -> bool:
+    """SQLite needs no host (``sqlite:///PATH``); PostgreSQL needs a host (or ``?host=``) and a database."""
+    netloc, _, path = rest.partition("/")
+    if backend == "sqlite":
+        return not netloc
+    database, _, query = path.partition("?")
+    host = netloc.rpartition("@")[2]
+    name, colon, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not colon:
+        name = host
+    return bool(database) and bool(name or "host" in parse_qs(query)) and (not colon or _is_port(port))
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
+
+
+def _port(text: str | None) -> int:
     if text is None:
-        return default
+        return DEFAULT_PORT
+    if not _is_port(text.strip()):
+        raise InvalidSetting(name="HERBOT_PORT", value=text, allowed="a port from 1 to 65535")
+    return int(text)
+
+
+def _slot_ttl(text: str | None) -> timedelta:
+    name, allowed = "HERBOT_SLOT_TTL_MINUTES", f"a number of minutes above 0 and at most {MAX_SLOT_TTL_MINUTES:.0f}"
+    if text is None:
+        return timedelta(minutes=DEFAULT_SLOT_TTL_MINUTES)
     try:
-        number = int(text) if whole else float(text)
+        minutes = float(text)
     except ValueError:
-        raise InvalidSetting(name=name, value=text, allowed="a whole number" if whole else "a number") from None
-    if number <= 0:
-        raise InvalidSetting(name=name, value=text, allowed="a number above 0")
-    return number
+        raise InvalidSetting(name=name, value=text, allowed=allowed) from None
+    # nan compares false with everything, so it must be named; inf and 1e300 would overflow timedelta.
+    if not math.isfinite(minutes) or not 0 < minutes <= MAX_SLOT_TTL_MINUTES:
+        raise InvalidSetting(name=name, value=text, allowed=allowed)
+    return timedelta(minutes=minutes)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_env_file(env_file: Path) -> dict[str, str]:
+    try:
+        found = dotenv_values(env_file, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidSetting(name=str(env_file), value="(not UTF-8 text)", allowed="a UTF-8 .env file") from None
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
     """Settings from ``environ`` (default: the process environment) over a ``.env`` file."""
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(_read_env_file(env_file))
     values.update(os.environ if environ is None else environ)
 
     def get(name: str) -> str | None:
-        return values.get(name) or None
+        value = values.get(name) or None
+        # Bytes that are not UTF-8 reach Python as lone surrogates, which nothing downstream can encode.
+        if value is not None and not _is_utf8(value):
+            raise InvalidSetting(name=name, value="(not UTF-8 text)", allowed="UTF-8 text")
+        return value
 
     return Settings(
-        database_url=get("HERBOT_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        database_url=_database_url(get("HERBOT_DATABASE_URL") or DEFAULT_DATABASE_URL),
         host=get("HERBOT_HOST") or DEFAULT_HOST,
-        port=int(_number("HERBOT_PORT", get("HERBOT_PORT"), DEFAULT_PORT, whole=True)),
-        slot_ttl=timedelta(
-            minutes=_number(
-                "HERBOT_SLOT_TTL_MINUTES", get("HERBOT_SLOT_TTL_MINUTES"), DEFAULT_SLOT_TTL_MINUTES, whole=False
-            )
-        ),
+        port=_port(get("HERBOT_PORT")),
+        slot_ttl=_slot_ttl(get("HERBOT_SLOT_TTL_MINUTES")),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
         slack_app_token=get("SLACK_APP_TOKEN"),

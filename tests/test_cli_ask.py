@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-
-EVAL_DATA = Path(__file__).parent / "data" / "intent_eval.yaml"
+from intents.detection.examples import load_eval_set
 
 
 @pytest.fixture
@@ -87,7 +86,28 @@ def test_chat_keeps_values_between_lines(run) -> None:
     assert result.stdout.rstrip().endswith("bye")
 
 
-def test_eval_prints_per_intent_figures_and_accuracy(run) -> None:
-    result = run("eval", "--data", str(EVAL_DATA))
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [((), "held-out"), (("--set", "held-out"), "held-out"), (("--blind",), "blind"), (("--set", "blind"), "blind")],
+)
+def test_eval_runs_a_packaged_set_from_any_folder(run, argv: tuple[str, ...], name: str) -> None:
+    result = run("eval", *argv)
+    lines = result.stdout.splitlines()
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert lines[0].split() == ["intent", "precision", "recall", "support"]
+    assert next(line for line in lines if line.startswith("accuracy: ")).endswith(f"/{len(load_eval_set(name))})")
+    assert "define-her2-low" in result.stdout
+
+
+def test_eval_prints_every_mistake(run, tmp_path: Path) -> None:
+    labelled = tmp_path / "two.yaml"
+    labelled.write_text(
+        "- {text: what does HER2-low mean?, intent: define-her2-low}\n- {text: quiz me on IHC, intent: prevalence}\n",
+        encoding="utf-8",
+    )
+    result = run("eval", "--data", str(labelled))
     assert result.exit_code == 0
-    assert "accuracy" in result.stdout.lower() and "define-her2-low" in result.stdout
+    assert result.stdout.endswith(
+        "accuracy: 0.500 (1/2)\n\nmistakes (expected -> got, confidence: message):\n"
+        "  prevalence -> quiz, 1.00: quiz me on IHC\n"
+    )

@@ -6,16 +6,16 @@ from collections import Counter
 from typing import Any
 
 import pytest
-import yaml
-from tabledata import DATA, yaml_params
+from tabledata import yaml_params
 
 from intents.catalog import INTENTS, QUESTIONS
 from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, Reason, load_detector, load_examples, normalise
 from intents.detection.evaluation import Evaluation, evaluate, format_evaluation
+from intents.detection.examples import load_eval_set
 from intents.detection.features import words
 from intents.detection.patient import is_patient_specific
 
-HELD_OUT = [(row["text"], row["intent"]) for row in yaml.safe_load((DATA / "intent_eval.yaml").read_text("utf-8"))]
+HELD_OUT = list(load_eval_set("held-out"))
 MUST_PASS = yaml_params("intent_must_pass.yaml", key="text")
 FOLLOW_UPS = [pytest.param({"text": q, "intent": intent}, id=q) for intent, q in QUESTIONS.items()]
 PATIENT = "patient-specific request"

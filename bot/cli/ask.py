@@ -6,10 +6,13 @@ import json
 
 import click
 
-from bot.errors import HerbotError
-from bot.settings import load_settings
+from bot.cli.failure import CommandFailed
 
 __all__ = ["ask_command"]
+
+# The store keeps conversation keys of up to 255 characters (bot.store.schema.MAX_ID_LENGTH); checked
+# here too so a long key is a message, not a failure deep in the store.
+MAX_CONVERSATION_KEY = 255
 
 
 @click.command("ask")
@@ -23,16 +26,28 @@ def ask_command(text: tuple[str, ...], as_json: bool, conversation: str | None) 
 
     herbot ask --conversation c1 "IHC 2+"  then  herbot ask --conversation c1 "ratio 2.3, copies 3.8"
     """
-    from bot.render.contract import answer_json  # heavy imports only for the commands that need them
-    from bot.services import create_services
+    # Imported here, not at the top: `herbot --help` and the other commands need none of them.
+    from bot.render.contract import answer_json
+    from bot.render.text import TextRenderer
+    from bot.services import create_router, create_services
+    from bot.settings import load_settings
 
-    try:
-        services = create_services(load_settings(), with_store=conversation is not None)
-    except HerbotError as error:
-        raise click.ClickException(str(error)) from None
-    answer = services.conversations.respond(" ".join(text), conversation=conversation, surface="cli")
-    rendered = services.text.render(answer.explanation, show_steps=as_json or answer.error is None)
+    message = " ".join(text)
+    if conversation is None:
+        # No memory, so no store: SQLAlchemy is never imported for a one-off question.
+        knowledge, router = create_router()
+        answer = router.answer(message)
+    else:
+        if not conversation.strip() or len(conversation) > MAX_CONVERSATION_KEY:
+            raise CommandFailed(
+                f"a conversation key is 1 to {MAX_CONVERSATION_KEY} characters, not {len(conversation)}.",
+                command="ask",
+            )
+        services = create_services(load_settings())
+        knowledge = services.knowledge
+        answer = services.conversations.respond(message, conversation=conversation, surface="cli")
+    rendered = TextRenderer(knowledge.sources).render(answer.explanation, show_steps=as_json or answer.error is None)
     if as_json:
-        click.echo(json.dumps(answer_json(answer, rendered, services.knowledge.sources), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(answer_json(answer, rendered, knowledge.sources), ensure_ascii=False, indent=2))
     else:
         click.echo(rendered)

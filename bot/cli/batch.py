@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TextIO
 
 import click
 
+from bot.cli.failure import CommandFailed
 from bot.engine import FIELDS, classify, report_from_fields
 from bot.errors import InvalidValue
 
@@ -21,12 +23,34 @@ PROGRESS_FROM_ROWS = 500
 
 def classify_csv(path: Path, out: Path | None) -> int:
     """Classify every row of ``path`` into ``out`` (or stdout); return 0, or 2 if any row was invalid."""
-    with path.open(newline="", encoding="utf-8-sig") as source:
-        rows = list(csv.DictReader(source))
+    rows = _read(path)
     if out is None:
         return _write(rows, sys.stdout)
-    with out.open("w", newline="", encoding="utf-8") as target:
+    try:
+        target = out.open("w", newline="", encoding="utf-8")
+    except OSError as error:
+        raise CommandFailed(f"cannot write {out}: {error.strerror or error}.", command="classify") from None
+    with target:
         return _write(rows, target)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CommandFailed(f"cannot read {path}: {error.strerror or error}.", command="classify") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CommandFailed(
+            f"{path} is not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line}); save it as UTF-8 CSV.",
+            command="classify",
+        ) from None
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise CommandFailed(f"{path} is not a CSV file: {error}.", command="classify") from None
 
 
 def _write(rows: list[dict[str, str]], target: TextIO) -> int:

@@ -6,11 +6,6 @@ import sys
 import uuid
 
 import click
-from prompt_toolkit import PromptSession
-from prompt_toolkit.history import InMemoryHistory
-
-from bot.errors import HerbotError
-from bot.settings import load_settings
 
 __all__ = ["chat_command"]
 
@@ -20,12 +15,14 @@ _BYE = {"quit", "exit", "bye", ":q"}
 @click.command("chat")
 def chat_command() -> None:
     """Talk to herbot in the terminal ("new case" clears values, "quit" leaves)."""
-    from bot.services import create_services  # heavy imports only for the commands that need them
+    # Imported here, not at the top: `herbot --help` and the other commands need none of them.
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
 
-    try:
-        services = create_services(load_settings())
-    except HerbotError as error:
-        raise click.ClickException(str(error)) from None
+    from bot.services import create_services
+    from bot.settings import load_settings
+
+    services = create_services(load_settings())
     conversation = f"cli:chat:{uuid.uuid4().hex}"
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     session: PromptSession[str] | None = PromptSession(history=InMemoryHistory()) if interactive else None

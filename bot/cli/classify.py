@@ -12,9 +12,6 @@ from bot.cli.batch import classify_csv
 from bot.engine import classify
 from bot.errors import InvalidValue
 from bot.knowledge import load_sources
-from bot.render.contract import classification_json
-from bot.render.text import TextRenderer
-from intents.classify_values import explain_classification
 from intents.reading import read_report
 
 __all__ = ["classify_command"]
@@ -80,7 +77,13 @@ def classify_command(
         click.echo("herbot classify: no HER2, ER or PR values were recognised in the text.", err=True)
     result = classify(reading.report)
     sources = load_sources()
+    # Each output imports only what it renders with (the JSON contract module brings in the router).
     if as_json:
+        from bot.render.contract import classification_json
+
         click.echo(json.dumps(classification_json(result, sources), ensure_ascii=False, indent=2))
     else:
+        from bot.render.text import TextRenderer
+        from intents.classify_values import explain_classification
+
         click.echo(TextRenderer(sources).render(explain_classification(result)))

@@ -6,15 +6,14 @@ import logging
 
 import click
 
-from bot.errors import HerbotError
-from bot.settings import load_settings
+from bot.cli.failure import CommandFailed
 
 __all__ = ["serve_command"]
 
 
 @click.command("serve")
 @click.option("--host", help="Listen address (default: HERBOT_HOST or 127.0.0.1).")
-@click.option("--port", type=int, help="Listen port (default: HERBOT_PORT or 3978).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Listen port (default: HERBOT_PORT or 3978).")
 @click.option("--socket-mode", is_flag=True, help="Connect to Slack over Socket Mode with SLACK_APP_TOKEN.")
 def serve_command(host: str | None, port: int | None, socket_mode: bool) -> None:
     """Serve Slack (/slack/events), /healthz and /readyz; surfaces without credentials stay off."""
@@ -22,15 +21,17 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool) -> None
 
     from bot.server import PathOnlyAccessLogger, create_server
     from bot.services import create_services
+    from bot.settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    settings = load_settings()
+    services = create_services(settings)
+    app = create_server(settings, services, socket_mode=socket_mode)
+    address = (host or settings.host, port or settings.port)
     try:
-        settings = load_settings()
-        services = create_services(settings)
-        app = create_server(settings, services, socket_mode=socket_mode)
-    except HerbotError as error:
-        raise click.ClickException(str(error)) from None
-    web.run_app(
-        app, host=host or settings.host, port=port or settings.port, print=None, access_log_class=PathOnlyAccessLogger
-    )
+        web.run_app(app, host=address[0], port=address[1], print=None, access_log_class=PathOnlyAccessLogger)
+    except OSError as error:  # the address is taken, not ours, or not an address
+        raise CommandFailed(
+            f"cannot listen on {address[0]}:{address[1]}: {error.strerror or error}.", command="serve"
+        ) from None

@@ -1,30 +1,100 @@
-"""The packaged training examples, and the detector built from them.
+"""The packaged training examples, and the detector trained from them.
 
-``intents/data/intent_examples.yaml`` maps each intent to the messages that teach it. The
-detector is trained in-process from it when built (about a second on a 2-core machine), so nothing is
-downloaded or unpickled at run time. Build it once at start-up and pass it down.
+``intents/data/intent_examples.yaml`` maps each intent to the messages that teach it. Training
+takes about a second, so the trained detector ships beside it as ``intents/data/intent_weights.json``
+(``herbot train`` rebuilds it) and ``load_detector`` reads that instead. The weights carry a
+fingerprint of the examples file and the training parameters: if they no longer match (the examples
+were edited and the weights not rebuilt), ``load_detector`` trains in-process rather than answer
+with a stale model, and says so in the log. Build the detector once at start-up and pass it down.
 """
 
 from __future__ import annotations
 
+import logging
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import yaml
 
 from intents.detection.detector import IntentDetector
+from intents.detection.weights import fingerprint, read_weights, write_weights
 
-__all__ = ["load_detector", "load_examples"]
+__all__ = [
+    "EVAL_SETS",
+    "load_detector",
+    "load_eval_set",
+    "load_examples",
+    "read_labelled",
+    "save_detector",
+    "train_detector",
+    "weights_path",
+]
+
+log = logging.getLogger("herbot.intents")
 
 _EXAMPLES = ("data", "intent_examples.yaml")
+_WEIGHTS = ("data", "intent_weights.json")
+# Labelled sets that ship with the package for ``herbot eval``: never trained or tuned on.
+EVAL_SETS = {"held-out": ("data", "eval", "held_out.yaml"), "blind": ("data", "eval", "blind.yaml")}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~10x faster when present
+
+
+def _resource(parts: tuple[str, ...]) -> Traversable:
+    return files("intents").joinpath(*parts)
+
+
+def weights_path() -> Path:
+    """Where the packaged weights file lives (``herbot train`` writes it there by default)."""
+    return Path(str(_resource(_WEIGHTS)))
+
+
+def _parse_examples(raw: bytes) -> tuple[tuple[str, str], ...]:
+    table = yaml.load(raw.decode("utf-8"), Loader=_Loader)
+    return tuple((str(text), intent) for intent, texts in table.items() for text in texts)
 
 
 def load_examples() -> tuple[tuple[str, str], ...]:
     """Every packaged ``(text, intent)`` training pair, in file order."""
-    resource = files("intents").joinpath(*_EXAMPLES)
-    table = yaml.safe_load(resource.read_text(encoding="utf-8"))
-    return tuple((str(text), intent) for intent, texts in table.items() for text in texts)
+    return _parse_examples(_resource(_EXAMPLES).read_bytes())
+
+
+def read_labelled(text: str) -> tuple[tuple[str, str], ...]:
+    """The ``(text, intent)`` pairs of a YAML list of ``{text, intent}`` rows."""
+    rows = yaml.load(text, Loader=_Loader)
+    if not isinstance(rows, list) or not all(isinstance(row, dict) and {"text", "intent"} <= set(row) for row in rows):
+        raise ValueError("a labelled set is a YAML list of {text, intent} rows")
+    return tuple((str(row["text"]), str(row["intent"])) for row in rows)
+
+
+def load_eval_set(name: str) -> tuple[tuple[str, str], ...]:
+    """A packaged labelled set by name: ``held-out`` or ``blind`` (see ``EVAL_SETS``)."""
+    return read_labelled(_resource(EVAL_SETS[name]).read_text(encoding="utf-8"))
+
+
+def train_detector() -> tuple[IntentDetector, str]:
+    """A detector trained now on the packaged examples, and the fingerprint of that training."""
+    raw = _resource(_EXAMPLES).read_bytes()
+    return IntentDetector.from_examples(_parse_examples(raw)), fingerprint(raw)
+
+
+def save_detector(target: Path | None = None) -> Path:
+    """Train on the packaged examples and write the weights to ``target`` (default: the packaged file)."""
+    detector, mark = train_detector()
+    path = target or weights_path()
+    path.write_text(write_weights(detector, mark), encoding="utf-8")
+    return path
 
 
 def load_detector() -> IntentDetector:
-    """A detector trained on the packaged examples."""
-    return IntentDetector.from_examples(load_examples())
+    """The detector of the packaged weights, or one trained now if they are missing or stale."""
+    mark = fingerprint(_resource(_EXAMPLES).read_bytes())
+    weights = _resource(_WEIGHTS)
+    if weights.is_file():
+        detector, trained_from = read_weights(weights.read_text(encoding="utf-8"))
+        if trained_from == mark:
+            return detector
+        log.warning("intent weights are stale against the training examples; training now (run `herbot train`)")
+    else:
+        log.warning("intent weights are missing; training now (run `herbot train`)")
+    return train_detector()[0]
