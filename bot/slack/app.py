@@ -1,11 +1,21 @@
-"""The Slack app: an async Bolt app over one bot token, or over OAuth installs kept in the store's database."""
+"""The Slack app: an async Bolt app over one bot token, or over OAuth installs kept in the store's database.
+
+Anything a listener did not expect ends in Bolt's global error handler (``report_failure``), once:
+it logs the exception type under a short error id and tells the person who asked, in place.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+import aiohttp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -20,14 +30,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.dedupe import AnswerEventsOnce
+from bot.slack.inbound import reply_target
 from bot.slack.listeners import register_listeners
 
-__all__ = ["BOT_SCOPES", "SlackApp", "create_slack_app", "slack_enabled"]
+__all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "report_failure", "slack_enabled"]
 
 log = logging.getLogger("herbot.slack")
 
 BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write")
 STATE_EXPIRATION_SECONDS = 600
+APOLOGY = (
+    "Sorry, something went wrong answering that (error id {error_id}). "
+    "Please try again; if it keeps happening, give this id to your admin."
+)
 
 
 class SlackApp:
@@ -108,9 +123,49 @@ def create_slack_app(settings: Settings, services: Services, *, socket_mode: boo
         bolt = AsyncApp(signing_secret=signing_secret, client=_web_client(settings, settings.slack_bot_token))
     bolt.use(AnswerEventsOnce(services.store))
     register_listeners(bolt, services)
-
-    @bolt.error
-    async def log_error(error: Exception) -> None:
-        log.error("slack listener failed error=%s", type(error).__name__)
-
+    bolt.error(report_failure)
     return SlackApp(bolt, oauth_engine)
+
+
+async def report_failure(
+    error: Exception,
+    body: dict[str, Any],
+    respond: AsyncRespond | None,
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    """Bolt's global error handler: log the failure under a short id and tell the person who asked.
+
+    The log line names the exception type and where it was raised, never its message, which can
+    quote the text of the message being answered.
+    """
+    error_id = uuid.uuid4().hex[:8]
+    log.error("slack listener failed error_id=%s error=%s where=%s", error_id, type(error).__name__, _raised_at(error))
+    try:
+        await _apologise(APOLOGY.format(error_id=error_id), body, respond, client, context.bot_user_id)
+    except (TimeoutError, SlackClientError, aiohttp.ClientError) as failure:
+        # Often the same fault (Slack refusing the post) that failed the answer.
+        log.error("slack apology not delivered error_id=%s error=%s", error_id, type(failure).__name__)
+
+
+async def _apologise(
+    text: str, body: Mapping[str, Any], respond: AsyncRespond | None, client: AsyncWebClient, bot_user_id: str | None
+) -> None:
+    """Commands and buttons: privately, through their response URL; events: where herbot answers that event."""
+    if body.get("command") or body.get("type") == "block_actions":
+        if respond is not None:
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    target = reply_target(body, bot_user_id) if body.get("type") == "event_callback" else None
+    if target is not None:
+        await client.chat_postMessage(channel=target.channel, thread_ts=target.thread_ts, text=text)
+
+
+def _raised_at(error: BaseException) -> str:
+    """``file.py:line`` of the innermost frame of ``error``'s traceback, or ``-``."""
+    frame = error.__traceback__
+    if frame is None:
+        return "-"
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    return f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}"
