@@ -9,13 +9,15 @@ patient-specific, even when it also reports values or carries identifiers, when:
    choose between treatments or say what comes next; or
 3. it reports a case (values such as "IHC 3+ ER neg", or a treatment history such as "progressed
    on AI + palbo", "2nd line") *and* asks to choose between named treatments ("TCHP or T-DXd?",
-   "cape vs T-DXd?"), to sequence them ("T-DXd then SG?"), what comes next, or whether to start
-   one ("start Enhertu?").
+   "cape vs T-DXd?"), to sequence them ("T-DXd then SG?", "Enhertu next?") or whether to start
+   one ("start Enhertu?"). A bare "what next?" counts after a treatment history only: after values
+   alone it may ask for the next test.
 
 General questions are not, even when they carry values or drug names: values named as a group
 ("tx options for HR+ HER2-low?", "T-DXd or chemo in HER2-low?"), eligibility of a category
-("is IHC 1+ eligible for T-DXd?"), trial doses ("what dose was used in DB04?") and comparisons
-without a case ("anastrozole vs letrozole"). "HER2", "HER family" and "HER-negative" are not "her".
+("is IHC 1+ eligible for T-DXd?"), trial doses ("what dose was used in DB04?"), comparisons
+without a case ("anastrozole vs letrozole"), questions about a setting ("what next after progression
+on T-DXd?") and groups ("HER2-low pts"). "HER2", "HER family" and "HER-negative" are not "her".
 
 >>> is_patient_specific("my pt is her2-low, start enhertu?")
 True
