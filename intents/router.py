@@ -127,7 +127,8 @@ class Router:
 
     def _out_of_scope(self, context: Context) -> Reply:
         kind = _REFUSAL_KINDS.get(context.turn.guess.reason, RefusalKind.UNRELATED)
-        has_values = context.turn.extraction.measured or not context.prior.is_empty
+        extraction = context.turn.extraction
+        has_values = bool(extraction.fields or extraction.conflicts) or not context.prior.is_empty
         if kind is not RefusalKind.PATIENT_SPECIFIC or not has_values:
             return Reply(explain_refusal(kind), context.prior)
         # The decision is declined; the values are still classified (education), with the general evidence.

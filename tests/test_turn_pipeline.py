@@ -13,6 +13,7 @@ from bot.render.slack import SlackRenderer
 from bot.render.text import TextRenderer
 from intents.catalog import QUESTIONS, TOPIC_INTENTS, Intent
 from intents.detection import load_examples
+from intents.extraction import extract_values
 from intents.router import Router
 
 DATA = Path(__file__).parent / "data"
@@ -129,3 +130,26 @@ def test_a_general_treatment_question_with_values_adds_the_general_evidence(
         f"In general: {expected.text}",
         expected.sources,
     )
+
+
+PATIENT_ROWS = yaml.safe_load((DATA / "patient_specific.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("row", [row for row in PATIENT_ROWS if row["declined"]], ids=lambda row: row["text"][:60])
+def test_a_decision_for_a_patient_is_declined_in_one_sentence_and_any_values_still_classified(
+    router: Router, row: dict
+) -> None:
+    answer = router.answer(row["text"])
+    classified = answer.explanation.classification is not None
+    declined = answer.explanation.headline.text.startswith(("I can't choose a treatment", "I can't advise"))
+    # A category named only in words ("HR+ HER2-low") is not a value to classify; the decline still stands.
+    assert (answer.intent, declined, classified or answer.error is not None) == (
+        Intent.OUT_OF_SCOPE,
+        True,
+        bool(extract_values(row["text"]).fields),
+    )
+
+
+@pytest.mark.parametrize("row", [row for row in PATIENT_ROWS if not row["declined"]], ids=lambda row: row["text"][:60])
+def test_a_general_question_is_never_declined(router: Router, row: dict) -> None:
+    assert router.answer(row["text"]).explanation.headline.text.startswith("I can't") is False
