@@ -25,8 +25,6 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from dotenv import dotenv_values
-
 from bot.errors import InvalidSetting
 
 __all__ = ["Settings", "load_settings", "mask_url"]
@@ -133,6 +131,8 @@ def _is_utf8(text: str) -> bool:
 
 
 def _read_env_file(env_file: Path) -> dict[str, str]:
+    from dotenv import dotenv_values  # only when there is a .env file to read
+
     try:
         found = dotenv_values(env_file, encoding="utf-8")
     except UnicodeDecodeError:

@@ -20,7 +20,10 @@ import hashlib
 import json
 import sys
 from array import array
+from collections.abc import Iterator, Mapping
+from itertools import accumulate
 from types import MappingProxyType
+from typing import Any
 
 from intents.detection.detector import EPOCHS, MARGIN, SEED, IntentDetector
 from intents.detection.perceptron import LinearScorer
@@ -69,18 +72,53 @@ def read_weights(text: str) -> tuple[IntentDetector, str]:
     if document.get("format") != FORMAT:
         raise ValueError(f"intent weights have format {document.get('format')!r}, expected {FORMAT}")
     features = document["features"]
-    classes, values = _unpack("B", document["row_classes"]), _unpack("d", document["row_weights"])
-    weights: dict[str, MappingProxyType[int, float]] = {}
-    start = 0
-    for feature, size in zip(document["rows"], _unpack("B", document["sizes"]), strict=True):
-        weights[features[feature]] = MappingProxyType(
-            dict(zip(classes[start : start + size], values[start : start + size], strict=True))
-        )
-        start += size
-    scorer = LinearScorer(tuple(document["classes"]), MappingProxyType(weights), tuple(document["bias"]))
+    rows = _Rows(
+        [features[i] for i in document["rows"]],
+        _unpack("B", document["sizes"]),
+        _unpack("B", document["row_classes"]),
+        _unpack("d", document["row_weights"]),
+    )
+    scorer = LinearScorer(tuple(document["classes"]), rows, tuple(document["bias"]))
     idf = dict(zip(features, _unpack("d", document["idf"]), strict=True))
     detector = IntentDetector(TfIdf(MappingProxyType(idf)), scorer, frozenset(document["vocabulary"]))
     return detector, document["fingerprint"]
+
+
+class _Rows(Mapping[str, Mapping[int, float]]):
+    """Feature -> {class index: weight}, each row built when first looked up.
+
+    A message touches a few hundred of the ~13,000 rows, so building them all at load (~10 ms) is
+    mostly wasted. A built row is kept, read-only; equal to the trained weights as a mapping.
+    """
+
+    def __init__(self, features: list[str], sizes: array, classes: array, weights: array) -> None:
+        self._spans = dict(zip(features, zip(accumulate(sizes, initial=0), sizes, strict=False), strict=True))
+        self._classes = classes
+        self._weights = weights
+        self._built: dict[str, Mapping[int, float]] = {}
+
+    def __getitem__(self, feature: str) -> Mapping[int, float]:
+        row = self.get(feature)
+        if row is None:
+            raise KeyError(feature)
+        return row
+
+    def get(self, feature: str, default: Any = None) -> Any:  # the scorer's hot path: no exceptions
+        row = self._built.get(feature)
+        if row is None:
+            span = self._spans.get(feature)
+            if span is None:
+                return default
+            start, end = span[0], span[0] + span[1]
+            row = MappingProxyType(dict(zip(self._classes[start:end], self._weights[start:end], strict=True)))
+            self._built[feature] = row
+        return row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 def _pack(code: str, numbers: list[float] | list[int]) -> str:
