@@ -78,8 +78,6 @@ RULES: tuple[Rule, ...] = (
 )
 
 _NOT_ASCO_CAP = "a trial and regulatory eligibility category within HER2-negative, not an ASCO/CAP result category"
-MISSING_IHC_FOR_CATEGORY = "HER2 IHC score (to tell HER2-low, ultralow and zero apart)"
-MISSING_ZERO_SUBTYPE = "whether IHC 0 is ultralow (faint staining in ≤ 10% of cells) or null (no staining)"
 
 
 def decide_category(status: Her2Status, ihc: IhcScore | None) -> tuple[Her2Category, Step]:

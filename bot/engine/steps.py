@@ -13,7 +13,6 @@ __all__ = ["Rule", "Step"]
 
 ASCO_CAP_HER2_2018 = "asco-cap-her2-2018"
 ASCO_CAP_HER2_2023 = "asco-cap-her2-2023"
-ASCO_CAP_HER2_2013 = "asco-cap-her2-2013"
 ASCO_CAP_ER_PR_2020 = "asco-cap-er-pr-2020"
 CAP_TEMPLATE_2014 = "cap-biomarker-template-2014"
 NAACCR_ALLRED = "naaccr-ssdi-allred"
