@@ -1,8 +1,9 @@
-"""``herbot serve``: one aiohttp application for every surface, plus health and readiness."""
+"""``herbot serve``: one aiohttp application for every surface, plus health, readiness and store purging."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
@@ -12,6 +13,8 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import Store
+from bot.store.purge import PurgeSchedule, purge_periodically
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["PathOnlyAccessLogger", "create_server"]
 
 log = logging.getLogger("herbot.server")
+
+DEFAULT_PURGE = PurgeSchedule()
 
 
 class PathOnlyAccessLogger(AbstractAccessLogger):
@@ -35,8 +40,15 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
         )
 
 
-def create_server(settings: Settings, services: Services, *, socket_mode: bool = False) -> web.Application:
-    """The application: ``/healthz``, ``/readyz`` and each surface whose credentials are configured."""
+def create_server(
+    settings: Settings,
+    services: Services,
+    *,
+    socket_mode: bool = False,
+    purge: PurgeSchedule | None = DEFAULT_PURGE,
+) -> web.Application:
+    """The application: ``/healthz``, ``/readyz``, each surface whose credentials are configured, and
+    a background purge of the store on ``purge``'s schedule (``None``: no purging)."""
     app = web.Application()
 
     async def healthz(_: web.Request) -> web.Response:
@@ -50,7 +62,34 @@ def create_server(settings: Settings, services: Services, *, socket_mode: bool =
 
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", readyz)])
     _mount_slack(app, settings, services, socket_mode=socket_mode)
+    if services.store is not None and purge is not None:
+        _purge_in_background(app, services.store, purge)
     return app
+
+
+def _purge_in_background(app: web.Application, store: Store, schedule: PurgeSchedule) -> None:
+    async def run_purge(_: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(purge_periodically(store, schedule), name="herbot-store-purge")
+        task.add_done_callback(_log_purge_failure)
+        log.info(
+            "store purge state=on every_s=%g keep_events_s=%g",
+            schedule.every.total_seconds(),
+            schedule.keep_events.total_seconds(),
+        )
+        yield
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        log.info("store purge state=off")
+
+    app.cleanup_ctx.append(run_purge)
+
+
+def _log_purge_failure(task: asyncio.Task[None]) -> None:
+    # Anything but an unreachable store is a bug: say the purging stopped rather than lose it silently.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("store purge stopped error=%s", type(task.exception()).__name__)
 
 
 def _mount_slack(app: web.Application, settings: Settings, services: Services, *, socket_mode: bool) -> None:
