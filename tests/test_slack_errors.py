@@ -13,7 +13,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
-from slack_requests import SIGNING_SECRET, action_body, command_body, event_body, mention
+from slack_requests import SIGNING_SECRET, action_body, command_body, event_body, mention, message_edit
 from sqlalchemy import update
 from test_slack_app import FORM, JSON, Herbot
 
@@ -81,6 +81,20 @@ async def test_a_refused_answer_to_a_mention_is_apologised_for_in_the_thread_wit
     [apology] = slack_api.answered("chat.postMessage")
     assert (apology.args["channel"], apology.args["thread_ts"]) == ("C1", "100.1")
     assert apology_id(apology) == logged_error_id(caplog, "SlackApiError", asked)
+
+
+async def test_a_refused_answer_to_an_edit_is_apologised_for_in_the_thread_of_the_original(
+    herbot: Herbot, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    slack_api.fail("chat.postMessage", "msg_too_long")
+    edit = message_edit("<@UBOT> IHC 3+", "<@UBOT> IHC 1+", ts="150.2", thread_ts="150.1")
+    assert await herbot.post(event_body(edit, event_id="EvEditFail"), JSON) == 200
+
+    await slack_api.wait_for(lambda: slack_api.answered("chat.postMessage"))
+    [apology] = slack_api.answered("chat.postMessage")
+    assert (apology.args["channel"], apology.args["thread_ts"]) == ("C1", "150.1")
+    assert apology_id(apology) == logged_error_id(caplog, "SlackApiError", "IHC 3+")
 
 
 @pytest.mark.parametrize(
