@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from tabledata import yaml_params
 
-from bot.engine.values import FIELDS, report_from_fields
+from bot.engine.fields import FIELDS, report_from_fields
 from bot.errors import InvalidValue
 from intents.extraction import Extraction, extract_values
 

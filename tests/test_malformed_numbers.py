@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from tabledata import yaml_params
 
-from bot.engine.values import report_from_fields
+from bot.engine.fields import report_from_fields
 from bot.errors import InvalidValue
 from intents.extraction import extract_values
 

@@ -7,19 +7,11 @@ them are private to the engine.
 from bot.engine import category, her2, hormone
 from bot.engine.category import Her2Category, Subtype
 from bot.engine.classify import HER2_GUIDELINE, HORMONE_GUIDELINE, Classification, classify
+from bot.engine.fields import FIELDS, report_fields, report_from_fields
 from bot.engine.her2 import Her2Status, ish_group
 from bot.engine.hormone import HrStatus, ReceptorStatus
 from bot.engine.steps import Rule, Step
-from bot.engine.values import (
-    FIELDS,
-    IhcScore,
-    Probe,
-    ReceptorCall,
-    ReceptorResult,
-    Report,
-    report_fields,
-    report_from_fields,
-)
+from bot.engine.values import IhcScore, Probe, ReceptorCall, ReceptorResult, Report
 
 __all__ = [
     "FIELDS",

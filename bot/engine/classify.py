@@ -3,7 +3,7 @@
 Applies the ASCO/CAP HER2 testing guideline 2018 (affirmed 2023) and the ASCO/CAP ER/PR
 testing guideline 2020, as written in docs/her2-rules.md. Pure: no I/O, clock or logging.
 
->>> from bot.engine.values import report_from_fields
+>>> from bot.engine.fields import report_from_fields
 >>> values = {"ihc": "2+", "ish_ratio": "1.4", "ish_copy_number": "2.6", "er_percent": "95"}
 >>> result = classify(report_from_fields(values))
 >>> (result.her2_status, result.her2_category, result.ish_group, result.subtype)

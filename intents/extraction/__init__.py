@@ -1,7 +1,7 @@
 """Free text in, reported HER2 / ER / PR values out.
 
 ``extract_values(text)`` returns an ``Extraction``: the values a message reports, by the
-field names of ``bot.engine.values.FIELDS``, in the text forms the engine validator reads
+field names of ``bot.engine.fields.FIELDS``, in the text forms the engine validator reads
 ("2+", "0-ultralow", "1.6", "90", "positive", "yes"). A value is read only next to its own
 keyword; a field reported twice with different values is a conflict, never overwritten; a
 malformed ratio or copy number ("2.0.1", "1.8-2.2", "<2.2", "~2") is kept as written, for the

@@ -16,7 +16,7 @@ WORD_ONLY_FIELDS = frozenset({"er_call", "pr_call", "ish_called_amplified", "her
 class Extraction:
     """Values one message reports, fields it reported twice differently, and kinds of identifiers it held.
 
-    ``fields`` maps a name from ``bot.engine.values.FIELDS`` to the value text the engine
+    ``fields`` maps a name from ``bot.engine.fields.FIELDS`` to the value text the engine
     validator reads. A field reported with two different values is left out of ``fields`` and
     listed in ``conflicts``. ``identifiers`` names only the kinds seen ("mrn", "name", ...),
     never the identifier itself.

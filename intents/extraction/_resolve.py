@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from bot.engine.values import FIELDS
+from bot.engine.fields import FIELDS
 
 __all__ = ["resolve"]
 
