@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine import FIELDS
+from bot.engine import FIELDS, Report, report_fields, report_from_fields
+from bot.errors import InvalidValue
 
 __all__ = [
     "Inbound",
@@ -143,17 +144,20 @@ def from_action(body: Mapping[str, Any], text: str) -> Inbound:
     return Inbound(text, key, channel, thread)
 
 
-def encode_values(values: Mapping[str, str]) -> str:
-    """Conversation values as a button value (parsed values only, never message text)."""
-    return json.dumps(dict(values), separators=(",", ":"), sort_keys=True)
+def encode_values(values: Report) -> str:
+    """A case's values as a button value (parsed values only, never message text)."""
+    return json.dumps(report_fields(values), separators=(",", ":"), sort_keys=True)
 
 
-def decode_values(token: str) -> dict[str, str]:
-    """The values a button carries; anything malformed reads as no values."""
+def decode_values(token: str) -> Report:
+    """The values a button carries; anything malformed or invalid reads as no values."""
     try:
         data = json.loads(token)
     except ValueError:
-        return {}
+        return Report()
     if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if k in FIELDS and isinstance(v, str)}
+        return Report()
+    try:
+        return report_from_fields({k: v for k, v in data.items() if k in FIELDS and isinstance(v, str)})
+    except InvalidValue:
+        return Report()

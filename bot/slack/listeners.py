@@ -65,7 +65,7 @@ class _Replies:
         return self.render(answer, show_steps=True)
 
     def render(self, answer: Answer, *, show_steps: bool = False) -> SlackMessage:
-        has_steps = answer.explanation.classification is not None and bool(answer.values)
+        has_steps = answer.explanation.classification is not None and not answer.values.is_empty
         token = encode_values(answer.values) if has_steps and not show_steps else None
         return self._renderer.render(answer.explanation, show_steps=show_steps, reasoning_token=token)
 
