@@ -52,7 +52,10 @@ def urls(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
         ("features.app_home.messages_tab_enabled", True),
         ("features.app_home.messages_tab_read_only_enabled", False),
         ("features.bot_user.display_name", "herbot"),
-        ("settings.event_subscriptions.bot_events", ["app_mention", "message.im"]),
+        (
+            "settings.event_subscriptions.bot_events",
+            ["app_mention", "message.channels", "message.groups", "message.im"],
+        ),
         ("settings.interactivity.is_enabled", True),
         ("settings.socket_mode_enabled", False),
         ("settings.org_deploy_enabled", False),

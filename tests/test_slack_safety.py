@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.slack_api import FakeSlackApi
-from slack_requests import command_body, event_body, mention
+from slack_requests import command_body, direct_message, event_body, mention
 from test_slack_app import FORM, JSON, Herbot, all_text, herbot, valid_blocks
 
 __all__ = ["herbot"]  # the fixture, shared with the Slack app tests
@@ -60,3 +60,13 @@ async def test_a_slash_command_decision_request_is_declined_with_its_values_clas
     [reply] = slack_api.answered("response_url:s")
     assert reply.args["text"].startswith("I can't choose a treatment")
     assert "HER2-negative (HER2-low)" in all_text(valid_blocks(reply.args["blocks"]))
+
+
+async def test_channel_messages_that_do_not_mention_herbot_are_never_answered(
+    herbot: Herbot, slack_api: FakeSlackApi
+) -> None:
+    chatter = {**direct_message("IHC 3+ anyone free for lunch?", ts="950.1", channel="C1"), "channel_type": "channel"}
+    assert await herbot.post(event_body(chatter, event_id="EvChatter"), JSON) == 200
+    assert await herbot.post(event_body(mention("what is TNBC?", ts="950.2"), event_id="EvAsked"), JSON) == 200
+    await slack_api.wait_for(lambda: slack_api.answered("chat.postMessage"))
+    assert [post.args["thread_ts"] for post in slack_api.answered("chat.postMessage")] == ["950.2"]

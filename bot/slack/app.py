@@ -37,7 +37,17 @@ __all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "report_fail
 
 log = logging.getLogger("herbot.slack")
 
-BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write")
+# channels:history and groups:history let Slack send the edit of a channel message that mentioned herbot.
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+    "im:read",
+    "im:write",
+)
 STATE_EXPIRATION_SECONDS = 600
 APOLOGY = (
     "Sorry, something went wrong answering that (error id {error_id}). "
