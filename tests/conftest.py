@@ -6,11 +6,17 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
 from databases import POSTGRES_URL, FakeClock, postgres_schema_url
-from fakes.slack_api import FakeSlackApi
+from fakes.slack_api import BOT_TOKEN, FakeSlackApi
+from slack_herbot import Herbot
+from slack_requests import SIGNING_SECRET
 
 from bot.knowledge import Knowledge, load_knowledge
+from bot.server import create_server
 from bot.services import Services, assemble_services
+from bot.settings import Settings
 from bot.store import Store, create_store
 from intents.detection import load_detector
 from intents.router import Router
@@ -76,3 +82,21 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
     await fake.start()
     yield fake
     await fake.close()
+
+
+@pytest.fixture
+async def herbot(
+    slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
+) -> AsyncIterator[Herbot]:
+    """herbot's real server with Slack on, its Web API calls going to the local fake."""
+    settings = Settings(
+        database_url=sqlite_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_api.api_url,
+    )
+    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
+    await server.start_server()
+    async with ClientSession() as http:
+        yield Herbot(server, http)
+    await server.close()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
 from fakes.slack_api import BOT_TOKEN, FakeSlackApi
+from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
 from slack_requests import (
-    SIGNING_SECRET,
     action_body,
     command_body,
     direct_message,
@@ -18,79 +15,6 @@ from slack_requests import (
     mention,
     signed,
 )
-from slack_sdk.models.blocks import Block
-
-from bot.server import create_server
-from bot.services import Services
-from bot.settings import Settings
-from bot.store import Store
-
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
-
-
-class Herbot:
-    """The running server and a way to post to it as Slack does."""
-
-    def __init__(self, server: TestServer, http: ClientSession) -> None:
-        self.server = server
-        self.http = http
-
-    @property
-    def events_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}/slack/events"
-
-    async def post(self, body: str, content_type: str) -> int:
-        """Post ``body`` signed with the right secret, as Slack does."""
-        return await self.post_raw(body, signed(body, content_type))
-
-    async def post_raw(self, body: str, headers: dict[str, str]) -> int:
-        async with self.http.post(self.events_url, data=body.encode(), headers=headers) as response:
-            return response.status
-
-
-@pytest.fixture
-async def herbot(
-    slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
-) -> AsyncIterator[Herbot]:
-    settings = Settings(
-        database_url=sqlite_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack_api.api_url,
-    )
-    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
-    await server.start_server()
-    async with ClientSession() as http:
-        yield Herbot(server, http)
-    await server.close()
-
-
-def valid_blocks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each block parses into slack_sdk's models and serialises again (which validates it)."""
-    for block in blocks:
-        parsed = Block.parse(block)
-        assert parsed is not None
-        parsed.to_dict()
-    return blocks
-
-
-def all_text(blocks: list[dict[str, Any]]) -> str:
-    """Every piece of visible text in the blocks, joined."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return "\n".join(found)
 
 
 async def test_slash_command_classifies_and_answers_with_cited_blocks(herbot: Herbot, slack_api: FakeSlackApi) -> None:

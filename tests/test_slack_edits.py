@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
-from fakes.slack_api import BOT_TOKEN, FakeSlackApi
-from slack_requests import SIGNING_SECRET, direct_message, event_body, mention, message_edit
-from test_slack_app import JSON, Herbot, all_text, valid_blocks
+from fakes.slack_api import FakeSlackApi
+from slack_herbot import JSON, Herbot, all_text, valid_blocks
+from slack_requests import direct_message, event_body, mention, message_edit
 
-from bot.server import create_server
-from bot.services import Services
-from bot.settings import Settings
 from bot.store import Store
-
-
-@pytest.fixture
-async def herbot(
-    slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
-) -> AsyncIterator[Herbot]:
-    settings = Settings(
-        database_url=sqlite_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack_api.api_url,
-    )
-    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
-    await server.start_server()
-    async with ClientSession() as http:
-        yield Herbot(server, http)
-    await server.close()
 
 
 async def posts_after(herbot: Herbot, slack_api: FakeSlackApi, event: dict[str, Any], event_id: str, count: int) -> Any:

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
-from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
-from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
-from slack_requests import SIGNING_SECRET, action_body, command_body, event_body, mention, message_edit
+from fakes.slack_api import Call, FakeSlackApi
+from slack_herbot import FORM, JSON, Herbot
+from slack_requests import action_body, command_body, event_body, mention, message_edit
 from sqlalchemy import update
-from test_slack_app import FORM, JSON, Herbot
 
-from bot.server import create_server
-from bot.services import Services
-from bot.settings import Settings
 from bot.store import Store
 from bot.store.schema import conversation_slots
 
@@ -27,23 +22,6 @@ APOLOGY = re.compile(
     r"^Sorry, something went wrong answering that \(error id ([0-9a-f]{8})\)\. "
     r"Please try again; if it keeps happening, give this id to your admin\.$"
 )
-
-
-@pytest.fixture
-async def herbot(
-    slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
-) -> AsyncIterator[Herbot]:
-    settings = Settings(
-        database_url=sqlite_url,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack_api.api_url,
-    )
-    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
-    await server.start_server()
-    async with ClientSession() as http:
-        yield Herbot(server, http)
-    await server.close()
 
 
 def corrupt_conversation(store: Store, key: str) -> None:

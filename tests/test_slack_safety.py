@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fakes.slack_api import FakeSlackApi
+from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
 from slack_requests import command_body, direct_message, event_body, mention
-from test_slack_app import FORM, JSON, Herbot, all_text, herbot, valid_blocks
-
-__all__ = ["herbot"]  # the fixture, shared with the Slack app tests
 
 
 async def _thread(herbot: Herbot, slack_api: FakeSlackApi, *messages: str) -> list[str]:
