@@ -26,7 +26,7 @@ from bot.engine.parsing import (
 from bot.engine.values import ReceptorResult, Report
 from bot.errors import InvalidValue
 
-__all__ = ["FIELDS", "report_fields", "report_from_fields"]
+__all__ = ["FIELDS", "NUMERIC_FIELDS", "report_fields", "report_from_fields"]
 
 T = TypeVar("T")
 
@@ -47,6 +47,19 @@ FIELDS = (
     "pr_call",
     "ish_called_amplified",
     "her2_called_positive",
+)
+# Fields whose values are numbers, so "1.6" and "1.60" are the same value.
+NUMERIC_FIELDS = frozenset(
+    {
+        "ish_ratio",
+        "ish_copy_number",
+        "er_percent",
+        "pr_percent",
+        "er_allred_total",
+        "er_allred_proportion",
+        "pr_allred_total",
+        "pr_allred_proportion",
+    }
 )
 
 

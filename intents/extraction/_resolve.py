@@ -12,27 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from bot.engine.fields import FIELDS
+from bot.engine.fields import FIELDS, NUMERIC_FIELDS
 
 __all__ = ["resolve"]
 
-_NUMERIC = frozenset(
-    {
-        "ish_ratio",
-        "ish_copy_number",
-        "er_percent",
-        "pr_percent",
-        "er_allred_total",
-        "er_allred_proportion",
-        "pr_allred_total",
-        "pr_allred_proportion",
-    }
-)
 _QUALIFIED_ZERO = ("0-ultralow", "0-null")
 
 
 def _same_value_key(field: str, value: str) -> object:
-    if field in _NUMERIC:
+    if field in NUMERIC_FIELDS:
         try:
             return Decimal(value)
         except InvalidOperation:
