@@ -1,55 +1,82 @@
-"""The conversation service: load a conversation's values, route the message, save the values.
+"""The conversation service: load a conversation's state, route the message, save the state.
 
-The only place where the router meets the store. Logs carry the surface, intent, rule
-ids, latency and outcome, never the message text.
+The only place where the router meets the store. ``prepare`` answers without writing, and says what
+the conversation's slots become (``Prepared.slots``), so a caller can save them in the same
+transaction as other records (an adapter's inbox and outbox); ``respond`` answers and saves.
+Logs carry the surface, intent, rule ids, latency and outcome, never the message text.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.engine import Report, report_fields, report_from_fields
 from bot.errors import InvalidValue, StoreUnavailable
 from bot.store import Store
 from intents.router import Answer, Router
 
-__all__ = ["ConversationService"]
+__all__ = ["MEMORY_LOST", "ConversationService", "Prepared"]
 
 log = logging.getLogger("herbot.conversation")
 
-_MEMORY_LOST = "I couldn't reach my conversation memory, so this answer uses only this message."
+MEMORY_LOST = "I couldn't reach my conversation memory, so this answer uses only this message."
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An answer not yet saved, and what its conversation's slots become.
+
+    ``slots`` is ``None`` when nothing needs writing (no conversation, memory unavailable, or
+    nothing changed); an empty mapping means "forget this conversation".
+    """
+
+    answer: Answer
+    conversation: str | None
+    slots: dict[str, str] | None
 
 
 class ConversationService:
-    """Answers messages in conversations whose values live in the store."""
+    """Answers messages in conversations whose state lives in the store."""
 
     def __init__(self, router: Router, store: Store | None) -> None:
         self._router = router
         self._store = store
 
     def respond(self, text: str, *, conversation: str | None = None, surface: str = "cli") -> Answer:
-        """Answer ``text``; with a ``conversation`` key, values accumulate across messages."""
+        """Answer ``text`` and save the conversation's state; with a ``conversation`` key, values accumulate."""
+        prepared = self.prepare(text, conversation=conversation, surface=surface)
+        if prepared.slots is not None and not self.save(prepared):
+            return _memory_lost(prepared.answer)
+        return prepared.answer
+
+    def prepare(self, text: str, *, conversation: str | None = None, surface: str = "cli") -> Prepared:
+        """Answer ``text`` without writing anything; the caller saves ``Prepared.slots``."""
         started = time.perf_counter()
         prior, remembered = self._load(conversation)
         answer = self._router.answer(text, prior, seed=conversation or "")
+        slots = None
         if conversation is not None and remembered and answer.values != prior:
-            remembered = self._save(conversation, answer.values)
+            slots = report_fields(answer.values) if not answer.values.is_empty else {}
         if conversation is not None and not remembered:
-            notices = (*answer.explanation.notices, _MEMORY_LOST)
-            answer = replace(answer, explanation=replace(answer.explanation, notices=notices))
-        classification = answer.explanation.classification
-        log.info(
-            "answered surface=%s intent=%s confidence=%.2f outcome=%s rules=%s latency_ms=%.1f",
-            surface,
-            answer.intent,
-            answer.confidence,
-            "error" if answer.error else "ok",
-            ",".join(classification.rules) if classification else "-",
-            (time.perf_counter() - started) * 1000,
-        )
-        return answer
+            answer = _memory_lost(answer)
+        _log_answer(answer, surface, started)
+        return Prepared(answer, conversation, slots)
+
+    def save(self, prepared: Prepared) -> bool:
+        """Write ``prepared.slots`` on its own; False if the store could not be reached."""
+        if self._store is None or prepared.conversation is None or prepared.slots is None:
+            return True
+        try:
+            if prepared.slots:
+                self._store.save_slots(prepared.conversation, prepared.slots)
+            else:
+                self._store.clear_slots(prepared.conversation)
+        except StoreUnavailable:
+            log.warning("store unavailable while saving a conversation")
+            return False
+        return True
 
     def _load(self, conversation: str | None) -> tuple[Report, bool]:
         if conversation is None or self._store is None:
@@ -64,14 +91,20 @@ class ConversationService:
             log.warning("stored conversation values are no longer valid; starting afresh")
             return Report(), True
 
-    def _save(self, conversation: str, values: Report) -> bool:
-        assert self._store is not None
-        try:
-            if values.is_empty:
-                self._store.clear_slots(conversation)
-            else:
-                self._store.save_slots(conversation, report_fields(values))
-        except StoreUnavailable:
-            log.warning("store unavailable while saving a conversation")
-            return False
-        return True
+
+def _memory_lost(answer: Answer) -> Answer:
+    notices = (*answer.explanation.notices, MEMORY_LOST)
+    return replace(answer, explanation=replace(answer.explanation, notices=notices))
+
+
+def _log_answer(answer: Answer, surface: str, started: float) -> None:
+    classification = answer.explanation.classification
+    log.info(
+        "answered surface=%s intent=%s confidence=%.2f outcome=%s rules=%s latency_ms=%.1f",
+        surface,
+        answer.intent,
+        answer.confidence,
+        "error" if answer.error else "ok",
+        ",".join(classification.rules) if classification else "-",
+        (time.perf_counter() - started) * 1000,
+    )
