@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
 
+from bot.logs import PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
@@ -25,19 +25,6 @@ __all__ = ["PathOnlyAccessLogger", "create_server"]
 log = logging.getLogger("herbot.server")
 
 DEFAULT_PURGE = PurgeSchedule()
-
-
-class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Access log without query strings, which can carry OAuth codes and states."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info(
-            "http method=%s path=%s status=%s latency_ms=%.1f",
-            request.method,
-            request.path,
-            response.status,
-            time * 1000,
-        )
 
 
 def create_server(

@@ -19,7 +19,8 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool) -> None
     """Serve Slack (/slack/events), /healthz and /readyz; surfaces without credentials stay off."""
     from aiohttp import web
 
-    from bot.server import PathOnlyAccessLogger, create_server
+    from bot.logs import PathOnlyAccessLogger
+    from bot.server import create_server
     from bot.services import create_services
     from bot.settings import load_settings
 
