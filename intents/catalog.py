@@ -16,9 +16,12 @@ class Intent(StrEnum):
     HELP = "help"
     DEFINE_HER2_NEGATIVE = "define-her2-negative"
     HER_FAMILY = "her-family"
+    DEFINE_HER2_POSITIVE = "define-her2-positive"
     DEFINE_HER2_LOW = "define-her2-low"
+    DEFINE_HER2_ULTRALOW = "define-her2-ultralow"
     DEFINE_TNBC = "define-tnbc"
     DEFINE_HR_POSITIVE = "define-hr-positive"
+    DEFINE_ER_LOW = "define-er-low"
     PREVALENCE = "prevalence"
     PROGNOSIS = "prognosis"
     TESTING_GENERAL = "testing-general"
@@ -47,9 +50,12 @@ QUESTIONS: dict[Intent, str] = {
     Intent.HELP: "What can you do?",
     Intent.DEFINE_HER2_NEGATIVE: "What does HER2-negative mean?",
     Intent.HER_FAMILY: "What is the HER (ErbB) receptor family?",
+    Intent.DEFINE_HER2_POSITIVE: "What does HER2-positive mean?",
     Intent.DEFINE_HER2_LOW: "What does HER2-low mean?",
+    Intent.DEFINE_HER2_ULTRALOW: "What is HER2-ultralow?",
     Intent.DEFINE_TNBC: "What is triple-negative breast cancer?",
     Intent.DEFINE_HR_POSITIVE: "What does HR-positive mean?",
+    Intent.DEFINE_ER_LOW: "What does ER-low positive mean?",
     Intent.PREVALENCE: "How common is HER2-negative breast cancer?",
     Intent.PROGNOSIS: "What is the outlook by subtype?",
     Intent.TESTING_GENERAL: "How is HER2 tested?",

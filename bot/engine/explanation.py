@@ -38,12 +38,14 @@ class Claim:
     ``assumed`` names what the statement takes for granted that docs/her2-rules.md lists as
     unverified; ``text`` must say it. ``checks`` are the report values the statement describes, with
     the outcome it states, so a test can run the engine on them (tests/test_knowledge_facts.py).
+    ``id`` is the stable id of a knowledge fact (``None`` for statements the engine or a handler writes).
     """
 
     text: str
     sources: tuple[str, ...]
     assumed: str | None = None
     checks: tuple[FactCheck, ...] = ()
+    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

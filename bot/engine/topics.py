@@ -11,7 +11,10 @@ __all__ = ["Topic"]
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One subject: a headline answer, 2–5 points, deeper facts, caveats and follow-up questions."""
+    """One subject: a headline answer, 2–5 points, deeper facts, caveats and follow-up questions.
+
+    ``facts`` are cited statements that answer questions of the bank but are not part of the summary.
+    """
 
     id: str
     intent: str | None
@@ -21,8 +24,9 @@ class Topic:
     points: tuple[Claim, ...]
     more: tuple[Claim, ...] = ()
     caveats: tuple[Claim, ...] = ()
+    facts: tuple[Claim, ...] = ()
     follow_ups: tuple[str, ...] = ()
 
     @property
     def claims(self) -> tuple[Claim, ...]:
-        return (self.headline, *self.points, *self.more, *self.caveats)
+        return (self.headline, *self.points, *self.more, *self.caveats, *self.facts)

@@ -1,17 +1,24 @@
-"""Read the packaged data files (sources, topics) into engine types."""
+"""Read the packaged data files (sources, topics, the question bank) into engine types.
+
+Each file is checked against its schema (``schema.py``) as it loads; references between files
+(fact ids, question ids, source ids) are checked by ``tests/test_question_bank.py``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
-from typing import Any
+from importlib.abc import Traversable
 
 import yaml
 
 from bot.engine.explanation import Claim, FactCheck
+from bot.engine.questions import Question, Verdict
 from bot.engine.sources import Source, SourceKind, SourceRegistry
 from bot.engine.topics import Topic
+from bot.knowledge.schema import ClaimEntry, QuestionFile, SourceEntry, TopicEntry, parse
 
-__all__ = ["load_sources", "load_topics"]
+__all__ = ["load_questions", "load_sources", "load_topics"]
 
 _DATA = resources.files("bot.knowledge").joinpath("data")
 # libyaml's safe loader parses these files about ten times faster than the pure-Python one.
@@ -20,74 +27,99 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_sources() -> SourceRegistry:
     """The source registry from ``data/sources.yaml``."""
-    entries = yaml.load(_DATA.joinpath("sources.yaml").read_text(encoding="utf-8"), Loader=_SafeLoader)
+    entries = parse(_read(_DATA.joinpath("sources.yaml")), list[SourceEntry], name="sources.yaml")
     return SourceRegistry(
         tuple(
             Source(
-                id=entry["id"],
-                kind=SourceKind(entry["kind"]),
-                short=entry["short"],
-                citation=entry["citation"],
-                title=entry.get("title") or "",
-                authors=entry.get("authors"),
-                publisher=entry.get("publisher"),
-                year=entry.get("year"),
-                date=entry.get("date"),
-                version=entry.get("version"),
-                doi=entry.get("doi"),
-                url=entry.get("url"),
-                verification=entry.get("verification", "V"),
-                unverified=entry.get("unverified"),
+                id=entry.id,
+                kind=SourceKind(entry.kind),
+                short=entry.short,
+                citation=entry.citation,
+                title=entry.title,
+                authors=entry.authors,
+                publisher=entry.publisher,
+                year=entry.year,
+                date=entry.date,
+                version=entry.version,
+                doi=entry.doi,
+                url=entry.url,
+                verification=entry.verification,
+                unverified=entry.unverified,
             )
             for entry in entries
         )
     )
 
 
-def _check(entry: dict[str, Any]) -> FactCheck:
-    # Values stay text, exactly as a report gives them; the engine parses them (no float rounding).
-    group = entry.get("ish_group")
-    unquoted = [name for name, value in entry["values"].items() if not isinstance(value, str)]
-    if unquoted:  # YAML reads 2.0 as a float and yes as True: quote report values so they stay as written
-        raise ValueError(f"check values must be quoted strings: {', '.join(unquoted)}")
-    return FactCheck(
-        values=tuple((str(name), str(value)) for name, value in entry["values"].items()),
-        her2_status=entry.get("her2_status"),
-        her2_category=entry.get("her2_category"),
-        ish_group=None if group is None else int(group),
-        subtype=entry.get("subtype"),
-    )
-
-
-def _claims(items: list[dict[str, Any]] | None) -> tuple[Claim, ...]:
-    return tuple(
-        Claim(
-            text=item["text"],
-            sources=tuple(item["sources"]),
-            assumed=item.get("assumed"),
-            checks=tuple(_check(check) for check in item.get("checks") or ()),
-        )
-        for item in items or ()
-    )
-
-
-def _topic(entry: dict[str, Any]) -> Topic:
-    return Topic(
-        id=entry["id"],
-        intent=entry.get("intent"),
-        title=entry["title"],
-        keywords=tuple(str(k) for k in entry.get("keywords") or ()),
-        headline=_claims([entry["headline"]])[0],
-        points=_claims(entry["points"]),
-        more=_claims(entry.get("more")),
-        caveats=_claims(entry.get("caveats")),
-        follow_ups=tuple(entry.get("follow_ups") or ()),
-    )
-
-
 def load_topics() -> tuple[Topic, ...]:
     """Every topic in ``data/topics/``, sorted by id."""
-    files = sorted(
-        (item for item in _DATA.joinpath("topics").iterdir() if item.name.endswith(".yaml")), key=lambda f: f.name
+    return tuple(_topic(parse(_read(item), TopicEntry, name=item.name)) for item in _yaml_files("topics"))
+
+
+def load_questions() -> tuple[Question, ...]:
+    """Every question of the bank in ``data/questions/``, file by file in name order."""
+    return tuple(
+        question
+        for item in _yaml_files("questions")
+        for question in _questions(parse(_read(item), QuestionFile, name=item.name))
     )
-    return tuple(_topic(yaml.load(item.read_text(encoding="utf-8"), Loader=_SafeLoader)) for item in files)
+
+
+def _questions(entry: QuestionFile) -> Iterable[Question]:
+    for question in entry.questions:
+        yield Question(
+            id=question.id,
+            topic_id=entry.topic,
+            intent=question.intent,
+            ask=question.ask,
+            phrasings=question.phrasings,
+            answer=question.answer,
+            points=question.points,
+            follow_ups=question.follow_ups,
+            verdict=Verdict(question.verdict) if question.verdict else None,
+        )
+
+
+def _topic(entry: TopicEntry) -> Topic:
+    return Topic(
+        id=entry.id,
+        intent=entry.intent,
+        title=entry.title,
+        keywords=entry.keywords,
+        headline=_claim(entry.headline),
+        points=tuple(map(_claim, entry.points)),
+        more=tuple(map(_claim, entry.more)),
+        caveats=tuple(map(_claim, entry.caveats)),
+        facts=tuple(map(_claim, entry.facts)),
+        follow_ups=entry.follow_ups,
+    )
+
+
+def _claim(entry: ClaimEntry) -> Claim:
+    return Claim(
+        text=entry.text,
+        sources=entry.sources,
+        assumed=entry.assumed,
+        checks=tuple(
+            FactCheck(
+                values=tuple(check.values.items()),
+                her2_status=check.her2_status,
+                her2_category=check.her2_category,
+                ish_group=check.ish_group,
+                subtype=check.subtype,
+            )
+            for check in entry.checks
+        ),
+        id=entry.id,
+    )
+
+
+def _yaml_files(folder: str) -> list[Traversable]:
+    directory = _DATA.joinpath(folder)
+    if not directory.is_dir():
+        return []
+    return sorted((item for item in directory.iterdir() if item.name.endswith(".yaml")), key=lambda f: f.name)
+
+
+def _read(item: Traversable) -> object:
+    return yaml.load(item.read_text(encoding="utf-8"), Loader=_SafeLoader)
