@@ -1,7 +1,11 @@
 """A local fake of Slack's Web API: records every call, answers like Slack, and can rate-limit or fail on demand.
 
 Point slack_sdk's ``base_url`` at ``fake.api_url`` (it ends in ``/api/``). ``response_url`` posts go to
-``fake.response_url(name)``. ``oauth.v2.access`` checks the client credentials and the code as Slack does;
+``fake.response_url(name)``. Faults are queued per method (``chat.postMessage``), per response URL
+(``response_url:<name>``) or for every response URL (``response_url``); each call takes the next one:
+429 with ``Retry-After``, a 5xx, a slow answer, or a refusal (``ok: false`` from the Web API; HTTP 404
+with ``expired_url`` or ``used_url`` from a response URL, as Slack answers one past its 30 minutes or
+five uses). ``oauth.v2.access`` checks the client credentials and the code as Slack does;
 ``apps.connections.open`` hands out ``ws://.../link``, a Socket Mode endpoint that speaks Slack's envelope
 protocol (``hello``, then envelopes the test sends; the client acks each ``envelope_id``).
 Nothing here is herbot code: it stands where slack.com would.
@@ -41,11 +45,24 @@ class Call:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Fault:
+    """How the fake answers one call instead of accepting it: after ``delay`` seconds, with ``status``
+    (and ``Retry-After`` for 429), or refusing with ``error``; a fault with only a delay then accepts."""
+
+    status: int = 200
+    retry_after: int | None = None
+    error: str | None = None
+    delay: float = 0.0
+
+
+RESPONSE_URL = "response_url"
+
+
 @dataclass
 class FakeSlackApi:
     calls: list[Call] = field(default_factory=list)
-    rate_limits: dict[str, list[int]] = field(default_factory=dict)
-    failures: dict[str, list[str]] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
     server: TestServer | None = None
     oauth_token: str = "xoxb-installed-token"
     oauth_team: str = "T9"
@@ -83,13 +100,41 @@ class FakeSlackApi:
     def response_url(self, name: str) -> str:
         return f"{self.base}/response/{name}"
 
+    def inject(self, method: str, fault: Fault, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` (or of ``response_url[:<name>]``) with ``fault``."""
+        self.faults.setdefault(method, []).extend([fault] * times)
+
     def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 and ``Retry-After``."""
-        self.rate_limits.setdefault(method, []).extend([retry_after] * times)
+        self.inject(method, Fault(status=429, retry_after=retry_after), times=times)
+
+    def server_error(self, method: str, *, times: int = 1, status: int = 500) -> None:
+        """Answer the next ``times`` calls of ``method`` with a 5xx."""
+        self.inject(method, Fault(status=status), times=times)
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Accept the next ``times`` calls of ``method`` only after ``seconds``."""
+        self.inject(method, Fault(delay=seconds), times=times)
 
     def fail(self, method: str, error: str, *, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``method`` as Slack refuses one: HTTP 200, ``ok: false``, ``error``."""
-        self.failures.setdefault(method, []).extend([error] * times)
+        """Refuse the next ``times`` calls of ``method`` as Slack does: ``ok: false`` with ``error`` from the Web
+        API, HTTP 404 with ``error`` as the body from a response URL."""
+        self.inject(method, Fault(error=error), times=times)
+
+    def received(self, method: str) -> list[Call]:
+        """Every call of ``method`` (``response_url`` for every response URL), refused and failed ones too."""
+        return [call for call in self.calls if _matches(call.method, method)]
+
+    def delivered(self, method: str) -> list[Call]:
+        """Accepted calls of ``method`` (``response_url`` for every response URL): what people saw."""
+        return [call for call in self.received(method) if call.status == 200 and call.error is None]
+
+    def _next_fault(self, method: str) -> Fault | None:
+        for key in (method, RESPONSE_URL if method.startswith(f"{RESPONSE_URL}:") else None):
+            queued = self.faults.get(key or "")
+            if queued:
+                return queued.pop(0)
+        return None
 
     @property
     def socket_url(self) -> str:
@@ -166,18 +211,20 @@ class FakeSlackApi:
             token = None
         else:
             token = auth.removeprefix("Bearer ") or args.get("token")
-        pending = self.rate_limits.get(method)
-        if pending:
-            retry_after = pending.pop(0)
-            self.calls.append(Call(method, args, token, status=429))
-            return web.json_response(
-                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)}
-            )
-        failing = self.failures.get(method)
-        if failing:
-            error = failing.pop(0)
-            self.calls.append(Call(method, args, token, error=error))
-            return web.json_response({"ok": False, "error": error})
+        fault = self._next_fault(method)
+        if fault is not None:
+            await asyncio.sleep(fault.delay)
+            if fault.status == 429:
+                self.calls.append(Call(method, args, token, status=429))
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(fault.retry_after)}
+                )
+            if fault.status != 200:
+                self.calls.append(Call(method, args, token, status=fault.status))
+                return web.json_response({"ok": False, "error": "internal_error"}, status=fault.status)
+            if fault.error is not None:
+                self.calls.append(Call(method, args, token, error=fault.error))
+                return web.json_response({"ok": False, "error": fault.error})
         self.calls.append(Call(method, args, token))
         return web.json_response(self._answer(method, args, token))
 
@@ -226,5 +273,23 @@ class FakeSlackApi:
         return {"ok": True}
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.calls.append(Call(f"response_url:{request.match_info['name']}", await self._arguments(request), None))
+        method = f"{RESPONSE_URL}:{request.match_info['name']}"
+        args = await self._arguments(request)
+        fault = self._next_fault(method)
+        if fault is not None:
+            await asyncio.sleep(fault.delay)
+            if fault.status != 200:
+                self.calls.append(Call(method, args, None, status=fault.status))
+                if fault.status == 429:
+                    headers = {"Retry-After": str(fault.retry_after)}
+                    return web.Response(status=429, text="rate_limited", headers=headers)
+                return web.Response(status=fault.status, text="internal_error")
+            if fault.error is not None:
+                self.calls.append(Call(method, args, None, status=404, error=fault.error))
+                return web.Response(status=404, text=fault.error)
+        self.calls.append(Call(method, args, None))
         return web.Response(text="ok")
+
+
+def _matches(method: str, wanted: str) -> bool:
+    return method == wanted or (wanted == RESPONSE_URL and method.startswith(f"{RESPONSE_URL}:"))
