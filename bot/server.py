@@ -59,9 +59,9 @@ def _purge_in_background(app: web.Application, store: Store, schedule: PurgeSche
         task = asyncio.create_task(purge_periodically(store, schedule), name="herbot-store-purge")
         task.add_done_callback(_log_purge_failure)
         log.info(
-            "store purge state=on every_s=%g keep_events_s=%g",
+            "store purge state=on every_s=%g keep_requests_s=%g",
             schedule.every.total_seconds(),
-            schedule.keep_events.total_seconds(),
+            schedule.keep_requests.total_seconds(),
         )
         yield
         if not task.done():

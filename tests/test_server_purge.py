@@ -1,4 +1,4 @@
-"""The running server purges old event ids and expired conversations from a real SQLite store on its schedule."""
+"""The running server purges old request keys, settled deliveries and expired conversations on its schedule."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store, create_store
 from bot.store.purge import PurgeSchedule
-from bot.store.schema import conversation_slots, processed_events
+from bot.store.schema import conversation_slots, inbox
 
-FAST = PurgeSchedule(every=timedelta(milliseconds=20), keep_events=timedelta(hours=1))
+FAST = PurgeSchedule(every=timedelta(milliseconds=20), keep_requests=timedelta(hours=1))
 
 
 async def eventually(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -37,31 +37,31 @@ def logged(caplog: pytest.LogCaptureFixture, message: str) -> int:
 
 
 def kept(store: Store) -> tuple[list[str], list[str]]:
-    """The event ids and conversation keys still in the database."""
+    """The request keys and conversation keys still in the database."""
     with store.engine.connect() as connection:
-        events = connection.execute(select(processed_events.c.event_id).order_by(processed_events.c.event_id))
+        events = connection.execute(select(inbox.c.request_key).order_by(inbox.c.request_key))
         slots = connection.execute(select(conversation_slots.c.conversation_key))
         return list(events.scalars()), list(slots.scalars())
 
 
-async def test_the_running_server_purges_old_event_ids_and_expired_conversations(
+async def test_the_running_server_purges_old_request_keys_and_expired_conversations(
     tmp_path: Path, clock: FakeClock, make_services: Callable[[Store], Services], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     url = f"sqlite:///{tmp_path / 'herbot.db'}"
     store = create_store(url, clock=clock, slot_ttl=timedelta(minutes=30))
-    store.claim_event("slack:EvOld")
+    store.record_request("slack:event:EvOld", ())
     store.save_slots("slack:T1:C1:1.1", {"ihc": "1+"})
     clock.advance(timedelta(hours=2))
-    store.claim_event("slack:EvNew")
+    store.record_request("slack:event:EvNew", ())
     store.save_slots("slack:T1:C1:2.1", {"ihc": "3+"})
 
     server = TestServer(create_server(Settings(database_url=url), make_services(store), purge=FAST))
     await server.start_server()
     try:
-        await eventually(lambda: logged(caplog, "store purged events=1 slots=1") == 1)
-        assert kept(store) == (["slack:EvNew"], ["slack:T1:C1:2.1"])
-        await eventually(lambda: logged(caplog, "store purged events=0 slots=0") >= 2)
+        await eventually(lambda: logged(caplog, "store purged requests=1 deliveries=0 slots=1") == 1)
+        assert kept(store) == (["slack:event:EvNew"], ["slack:T1:C1:2.1"])
+        await eventually(lambda: logged(caplog, "store purged requests=0 deliveries=0 slots=0") >= 2)
     finally:
         await server.close()
         store.close()

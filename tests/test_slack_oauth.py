@@ -143,7 +143,7 @@ async def test_install_saves_the_workspace_and_its_token_answers_mentions(
         "slack_installations": [(CLIENT_ID, INSTALLED_TEAM, token)],
         "slack_bots": [(CLIENT_ID, INSTALLED_TEAM, token)],
     }
-    assert {"slack_installations", "slack_bots", "slack_oauth_states", "processed_events"} <= table_names(sqlite_url)
+    assert {"slack_installations", "slack_bots", "slack_oauth_states", "inbox"} <= table_names(sqlite_url)
 
     body = event_body(mention("what is HER2-low?", ts="900.1"), event_id="EvInstalled", team=INSTALLED_TEAM)
     assert await browser.post_event(body) == 200

@@ -151,7 +151,7 @@ def test_slot_values_must_be_text(store: Store) -> None:
         store.save_slots(KEY, {"ihc": 2})  # type: ignore[dict-item]
 
 
-# Processed events
+# Request keys in the inbox (the outbox: test_outbox.py)
 
 
 def test_an_event_is_claimed_once(store: Store) -> None:
@@ -162,7 +162,7 @@ def test_purged_events_can_be_claimed_again(store: Store, clock: FakeClock) -> N
     store.claim_event("old")
     clock.advance(timedelta(hours=1))
     store.claim_event("recent")
-    assert store.purge_events(timedelta(minutes=30)) == 1
+    assert store.purge_inbox(timedelta(minutes=30)) == 1
     assert [store.claim_event("old"), store.claim_event("recent")] == [True, False]
 
 
@@ -339,7 +339,13 @@ CALLS_ON_A_LOST_DATABASE = {
     "clear_slots": lambda store: store.clear_slots(KEY),
     "purge_expired_slots": lambda store: store.purge_expired_slots(),
     "claim_event": lambda store: store.claim_event("Ev1"),
-    "purge_events": lambda store: store.purge_events(timedelta(days=1)),
+    "purge_inbox": lambda store: store.purge_inbox(timedelta(days=1)),
+    "purge_outbox": lambda store: store.purge_outbox(timedelta(days=1)),
+    "record_request": lambda store: store.record_request("slack:event:Ev1", (), {"ihc": "2+"}),
+    "claim_deliveries": lambda store: store.claim_deliveries("replica", timedelta(minutes=1)),
+    "mark_delivered": lambda store: store.mark_delivered(1),
+    "reschedule": lambda store: store.reschedule(1, "replica", START, 1),
+    "mark_failed": lambda store: store.mark_failed(1, "replica", "channel_not_found"),
     "add_schedule": lambda store: store.add_schedule(
         team="T", channel="C", surface="slack", topic=None, cron="* * * * *"
     ),

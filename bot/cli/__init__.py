@@ -27,6 +27,7 @@ COMMANDS = {
     "eval": "bot.cli.evaluate:eval_command",
     "train": "bot.cli.train:train_command",
     "serve": "bot.cli.serve:serve_command",
+    "migrate": "bot.cli.migrate:migrate_command",
 }
 
 

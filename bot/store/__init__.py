@@ -1,14 +1,18 @@
 """Shared state for every replica: SQLite by default, PostgreSQL when the URL says so.
 
->>> from datetime import UTC, datetime
+>>> from datetime import UTC, datetime, timedelta
 >>> store = create_store("sqlite://", clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))
->>> store.claim_event("Ev1"), store.claim_event("Ev1")
+>>> answer = NewDelivery("slack", "respond", {"response_url": "https://hooks.example/1"}, {"text": "HER2-low"},
+...                      not_after=datetime(2025, 1, 1, 0, 30, tzinfo=UTC))
+>>> store.record_request("slack:command:T1", [answer]), store.record_request("slack:command:T1", [answer])
 (True, False)
+>>> [d.kind for d in store.claim_deliveries("replica-1", lease=timedelta(minutes=1))]
+['respond']
 >>> store.close()
 """
 
 from bot.store.connect import DEFAULT_URL, create_store
-from bot.store.records import Schedule, Score
+from bot.store.records import Delivery, NewDelivery, Schedule, Score
 from bot.store.store import Store
 
-__all__ = ["DEFAULT_URL", "Schedule", "Score", "Store", "create_store"]
+__all__ = ["DEFAULT_URL", "Delivery", "NewDelivery", "Schedule", "Score", "Store", "create_store"]

@@ -1,4 +1,15 @@
-"""Build a ready ``Store`` from a database URL: engine, connection settings, tables."""
+"""Build a ready ``Store`` from a database URL: engine, connection settings, migrated schema.
+
+``create_store`` migrates the database to the newest schema itself (``bot.store.migrate``, under its
+lock), so every caller, ``herbot ask --conversation`` on a fresh SQLite file included, gets a usable
+store; checking a database that is already current costs one query and never imports Alembic.
+
+Timeouts are short, so a stalled database fails a call instead of holding it: PostgreSQL connects
+within ``POSTGRES_CONNECT_TIMEOUT_S`` (libpq counts whole seconds, at least 2) and cancels any
+statement after ``POSTGRES_STATEMENT_TIMEOUT_MS``; waiting for a pooled connection gives up after
+``POOL_TIMEOUT_S``. A connection stalled mid-query can still block its thread, so async callers also
+bound each call with ``bot.store.calls.StoreCalls``.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +19,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, make_url, select
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.store.failures import masked_url, unavailable_on_failure
-from bot.store.schema import metadata
+from bot.store.migrate import SchemaState, migrate, schema_state
 from bot.store.store import Store
 
 DEFAULT_URL = "sqlite:///herbot.db"
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-POSTGRES_CONNECT_TIMEOUT_S = 10
-# Any fixed 64-bit number: replicas starting together serialise table creation on it.
-_SCHEMA_LOCK_KEY = 0x4865_7262_6F74_0001
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+POSTGRES_CONNECT_TIMEOUT_S = 2
+POSTGRES_STATEMENT_TIMEOUT_MS = 500
+POOL_TIMEOUT_S = 2
 
 
 def utc_now() -> datetime:
@@ -33,14 +44,19 @@ def create_store(
     *,
     clock: Callable[[], datetime] = utc_now,
     slot_ttl: timedelta = timedelta(minutes=30),
+    migrate_schema: bool = True,
 ) -> Store:
-    """Connect to ``url``, create any missing tables and return the ``Store``; ``StoreUnavailable`` if unreachable."""
+    """Connect to ``url``, migrate it to the newest schema (unless told not to) and return the ``Store``.
+
+    Raises ``StoreUnavailable`` if the database cannot be reached, ``ValueError`` for a URL the store cannot use.
+    """
     shown = masked_url(url)
     engine = _create_engine(url, shown)
     try:
         store = Store(engine, clock=clock, slot_ttl=slot_ttl)
-        with unavailable_on_failure(shown):
-            _create_tables(engine)
+        if migrate_schema:
+            with unavailable_on_failure(shown):
+                _migrate_unless_current(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -61,9 +77,26 @@ def _create_engine(url: str, shown: str) -> Engine:
         engine = create_engine(parsed, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
     # A replica outlives database restarts: test pooled connections before handing them out.
-    return create_engine(parsed, connect_args=connect_args, pool_pre_ping=True, **options)
+    return create_engine(
+        parsed,
+        connect_args=_postgres_connect_args(parsed.query),
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT_S,
+        **options,
+    )
+
+
+def _postgres_connect_args(query: Any) -> dict[str, Any]:
+    """Short connect and statement timeouts, unless the URL sets its own; other ``options`` are kept."""
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+    options = query.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if "statement_timeout" not in options:
+        connect_args["options"] = f"{options} -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}".strip()
+    return connect_args
 
 
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -91,17 +124,8 @@ def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _create_tables(engine: Engine) -> None:
-    """Create missing tables, safe when several processes start at once.
-
-    ``create_all`` checks, then creates; two processes can both see a table missing. Taking
-    a lock first makes the check and the creation one step: PostgreSQL DDL is transactional
-    and waits on an advisory lock, SQLite waits on ``BEGIN IMMEDIATE``.
-    """
+def _migrate_unless_current(engine: Engine) -> None:
     with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK_KEY)))
-        metadata.create_all(connection)
-        connection.commit()
+        state = schema_state(connection)
+    if state is not SchemaState.CURRENT:
+        migrate(engine)

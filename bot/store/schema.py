@@ -1,13 +1,18 @@
-"""The store's tables, described once with SQLAlchemy Core.
+"""The store's tables at the newest migration, described once with SQLAlchemy Core.
 
 Every uniqueness rule the bot relies on across replicas is a primary key here, so the
 database, not a read-then-write in Python, decides who wins a race:
 
 - ``conversation_slots``  one row per conversation key (parsed values as JSON, with expiry)
-- ``processed_events``    one row per platform event id (retries answered once)
+- ``inbox``               one row per platform request key (``slack:event:<id>``...): answered once
+- ``outbox``              answers to deliver: where to (surface, kind, JSON target), the rendered
+                          payload, a deadline, retries, a lease; never the message that was answered
 - ``lesson_schedules``    lesson schedules; ids are never reused
 - ``lesson_posts``        one row per (schedule, slot): a lesson is posted once
 - ``quiz_answers``        one row per (team, user, quiz, question): the first answer counts
+
+Changes go through a new migration in ``bot/store/migrations/versions`` (see ``bot.store.migrate``);
+a test checks that the migrations build exactly these tables.
 """
 
 from __future__ import annotations
@@ -71,11 +76,33 @@ conversation_slots = Table(
     Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
-processed_events = Table(
-    "processed_events",
+inbox = Table(
+    "inbox",
     metadata,
-    _id_column("event_id", primary_key=True),
-    Column("claimed_at", UtcDateTime, nullable=False, index=True),
+    _id_column("request_key", primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _id_column("request_key"),
+    Column("surface", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("target_json", Text, nullable=False),
+    Column("payload_json", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("not_after", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    # Pending rows have neither delivered_at nor failed_at; the sender looks them up by time.
+    Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
+    Column("lease_owner", String(MAX_ID_LENGTH), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Column("failed_at", UtcDateTime, nullable=True),
+    Column("failure_reason", String(MAX_ID_LENGTH), nullable=True),
+    sqlite_autoincrement=True,
 )
 
 lesson_schedules = Table(

@@ -1,8 +1,11 @@
-"""``Store``: conversation slots, event ids, lesson schedules and quiz answers.
+"""``Store``: conversation slots, the inbox and outbox, lesson schedules and quiz answers.
 
 Every method is one short transaction whose outcome the database decides: inserts that
 may race use ``ON CONFLICT DO NOTHING`` on a primary key, updates and deletes carry their
 condition in ``WHERE``. So any number of threads and replicas can share one database.
+
+Every method blocks (SQLAlchemy's sync engine): async callers run them off the event loop, on the
+store's own bounded pool and with a timeout (``bot.store.calls.StoreCalls``).
 """
 
 from __future__ import annotations
@@ -12,19 +15,21 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Executable, Row, case, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, Executable, Row, case, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.errors import StoreUnavailable
 from bot.store.failures import unavailable_on_failure
-from bot.store.records import Schedule, Score
+from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, settle
+from bot.store.records import Delivery, NewDelivery, Schedule, Score
 from bot.store.schema import (
     MAX_ID_LENGTH,
     conversation_slots,
+    inbox,
     lesson_posts,
     lesson_schedules,
-    processed_events,
+    outbox,
     quiz_answers,
 )
 
@@ -82,19 +87,7 @@ class Store:
 
     def save_slots(self, key: str, values: Mapping[str, str]) -> None:
         """Insert or replace a conversation's values, expiring ``slot_ttl`` from now."""
-        if not all(isinstance(name, str) and isinstance(value, str) for name, value in values.items()):
-            raise TypeError("slot names and values must be strings")
-        statement = self._upserting_insert(conversation_slots).values(
-            conversation_key=_bounded("key", key),
-            values_json=json.dumps(dict(values), ensure_ascii=False, sort_keys=True),
-            expires_at=self._now() + self._slot_ttl,
-        )
-        self._write(
-            statement.on_conflict_do_update(
-                index_elements=[conversation_slots.c.conversation_key],
-                set_={"values_json": statement.excluded.values_json, "expires_at": statement.excluded.expires_at},
-            )
-        )
+        self._write(self._save_slots_statement(key, values))
 
     def clear_slots(self, key: str) -> None:
         """Forget a conversation's values."""
@@ -104,21 +97,79 @@ class Store:
         """Delete every expired conversation; return how many."""
         return self._write(delete(conversation_slots).where(conversation_slots.c.expires_at <= self._now()))
 
-    # Processed events
+    # The inbox and the outbox
+
+    def record_request(
+        self, key: str, deliveries: Sequence[NewDelivery], slots: Mapping[str, str] | None = None
+    ) -> bool:
+        """Record a request, its answers to deliver and its conversation's slots in one transaction.
+
+        ``slots``: ``None`` leaves the conversation alone, ``{}`` forgets it, values are saved with the
+        usual expiry. True if ``key`` is new; False for a duplicate, with nothing written.
+        """
+        return self.record_and_claim(key, deliveries, slots) is not None
+
+    def record_and_claim(
+        self,
+        key: str,
+        deliveries: Sequence[NewDelivery],
+        slots: Mapping[str, str] | None = None,
+        *,
+        owner: str | None = None,
+        lease: timedelta | None = None,
+    ) -> list[Delivery] | None:
+        """``record_request`` returning the outbox rows (leased to ``owner`` for ``lease``); ``None``: a duplicate.
+
+        Raises ``ValueError`` for a key over 255 characters (the caller's input was malformed).
+        """
+        if (owner is None) != (lease is None):
+            raise ValueError("give both an owner and a lease, or neither")
+        now = self._now()
+        statement = self._upserting_insert(inbox).values(request_key=_bounded("request key", key), received_at=now)
+        slot_statement = None if slots is None else self._slots_statement(key, slots)
+        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+            if _rowcount(connection, statement.on_conflict_do_nothing()) == 0:
+                return None
+            lease_until = None if lease is None else now + _positive("lease", lease)
+            recorded = insert_deliveries(connection, key, deliveries, now=now, owner=owner, lease_until=lease_until)
+            if slot_statement is not None:
+                connection.execute(slot_statement)
+        return recorded
 
     def claim_event(self, event_id: str) -> bool:
-        """True for the first claim of ``event_id`` in any process, False ever after."""
-        statement = self._upserting_insert(processed_events).values(
-            event_id=_bounded("event_id", event_id), claimed_at=self._now()
-        )
-        return self._write(statement.on_conflict_do_nothing()) == 1
+        """True for the first claim of ``event_id`` in any process, False ever after: a request with no answer."""
+        return self.record_request(event_id, ())
 
-    def purge_events(self, older_than: timedelta) -> int:
-        """Forget event ids claimed more than ``older_than`` ago; return how many."""
-        if older_than < timedelta(0):
-            raise ValueError("older_than must not be negative")
-        cutoff = self._now() - older_than
-        return self._write(delete(processed_events).where(processed_events.c.claimed_at < cutoff))
+    def claim_deliveries(self, owner: str, lease: timedelta, limit: int = 100) -> list[Delivery]:
+        """Lease up to ``limit`` due deliveries (new, to retry, or whose lease expired) to ``owner``."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        now = self._now()
+        lease_until = now + _positive("lease", lease)
+        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+            return claim_due(connection, owner=_bounded("owner", owner), now=now, lease_until=lease_until, limit=limit)
+
+    def mark_delivered(self, delivery_id: int) -> bool:
+        """Record that a delivery went out (whoever holds its lease); False if it was already settled."""
+        return self._settle(delivery_id, owner=None, delivered_at=self._now())
+
+    def reschedule(self, delivery_id: int, owner: str, at: datetime, attempts: int) -> bool:
+        """Release ``owner``'s lease and try again at ``at``; False if ``owner`` no longer holds it."""
+        return self._settle(delivery_id, owner=owner, next_attempt_at=_aware("at", at), attempts=attempts)
+
+    def mark_failed(self, delivery_id: int, owner: str, reason: str) -> bool:
+        """Stop trying a delivery for ``reason`` (never the payload); False if ``owner`` no longer holds it."""
+        return self._settle(delivery_id, owner=owner, failed_at=self._now(), failure_reason=bounded_reason(reason))
+
+    def purge_inbox(self, older_than: timedelta) -> int:
+        """Forget request keys recorded more than ``older_than`` ago; return how many."""
+        cutoff = self._now() - _not_negative("older_than", older_than)
+        return self._write(delete(inbox).where(inbox.c.received_at < cutoff))
+
+    def purge_outbox(self, older_than: timedelta) -> int:
+        """Delete deliveries delivered or failed more than ``older_than`` ago; return how many."""
+        cutoff = self._now() - _not_negative("older_than", older_than)
+        return self._write(delete(outbox).where(or_(outbox.c.delivered_at < cutoff, outbox.c.failed_at < cutoff)))
 
     # Lesson schedules and posts
 
@@ -185,7 +236,29 @@ class Store:
         )
         return [Score(user=row.user_id, correct=row.correct, answered=row.answered) for row in self._read(statement)]
 
-    # The one way in and out
+    # Statements and the one way in and out
+
+    def _slots_statement(self, key: str, values: Mapping[str, str]) -> Executable:
+        if not values:
+            return delete(conversation_slots).where(conversation_slots.c.conversation_key == _bounded("key", key))
+        return self._save_slots_statement(key, values)
+
+    def _save_slots_statement(self, key: str, values: Mapping[str, str]) -> Executable:
+        if not all(isinstance(name, str) and isinstance(value, str) for name, value in values.items()):
+            raise TypeError("slot names and values must be strings")
+        statement = self._upserting_insert(conversation_slots).values(
+            conversation_key=_bounded("key", key),
+            values_json=json.dumps(dict(values), ensure_ascii=False, sort_keys=True),
+            expires_at=self._now() + self._slot_ttl,
+        )
+        return statement.on_conflict_do_update(
+            index_elements=[conversation_slots.c.conversation_key],
+            set_={"values_json": statement.excluded.values_json, "expires_at": statement.excluded.expires_at},
+        )
+
+    def _settle(self, delivery_id: int, *, owner: str | None, **values: Any) -> bool:
+        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+            return settle(connection, delivery_id, owner=owner, **values)
 
     def _read(self, statement: Executable) -> Sequence[Row[Any]]:
         with unavailable_on_failure(self._url), self.engine.connect() as connection:
@@ -193,8 +266,7 @@ class Store:
 
     def _write(self, statement: Executable) -> int:
         with unavailable_on_failure(self._url), self.engine.begin() as connection:
-            # SQLAlchemy drops an INSERT's rowcount unless asked; the claims depend on it.
-            return connection.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
+            return _rowcount(connection, statement)
 
     def _now(self) -> datetime:
         return _aware("clock time", self._clock())
@@ -202,6 +274,23 @@ class Store:
     def _bytewise(self, column: ColumnElement[str]) -> ColumnElement[str]:
         # SQLite compares text bytewise; PostgreSQL follows the database's locale unless told.
         return column.collate("C") if self.engine.dialect.name == "postgresql" else column
+
+
+def _rowcount(connection: Connection, statement: Executable) -> int:
+    # SQLAlchemy drops an INSERT's rowcount unless asked; the claims depend on it.
+    return connection.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
+
+
+def _positive(name: str, value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError(f"{name} must be positive")
+    return value
+
+
+def _not_negative(name: str, value: timedelta) -> timedelta:
+    if value < timedelta(0):
+        raise ValueError(f"{name} must not be negative")
+    return value
 
 
 def _bounded(name: str, value: str) -> str:
