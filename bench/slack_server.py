@@ -42,7 +42,7 @@ def bare_app(api_url: str) -> web.Application:
         await ack()  # type: ignore[operator]
 
     app = web.Application()
-    app.add_routes(slack_routes(SlackApp(bolt, None)))
+    app.add_routes(slack_routes(SlackApp(bolt, None), signing_secret=SIGNING_SECRET))
     return app
 
 

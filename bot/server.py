@@ -108,7 +108,7 @@ def _mount_slack(app: web.Application, settings: Settings, services: Services, *
     if socket_mode:
         log.info("surface=slack state=on mode=socket")
     else:
-        app.add_routes(slack_routes(slack))
+        app.add_routes(slack_routes(slack, signing_secret=settings.slack_signing_secret or ""))
         log.info("surface=slack state=on mode=http path=/slack/events oauth=%s", slack.bolt.oauth_flow is not None)
 
 

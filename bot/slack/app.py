@@ -128,9 +128,18 @@ def create_slack_app(settings: Settings, services: Services, *, socket_mode: boo
     oauth_engine = None
     if _oauth_configured(settings) and not settings.slack_bot_token:
         oauth, oauth_engine = _oauth_settings(settings)
-        bolt = AsyncApp(signing_secret=signing_secret, client=_web_client(settings, None), oauth_settings=oauth)
+        bolt = AsyncApp(
+            signing_secret=signing_secret,
+            client=_web_client(settings, None),
+            oauth_settings=oauth,
+            request_verification_enabled=False,  # bot.slack.routes verifies on the raw bytes first
+        )
     else:
-        bolt = AsyncApp(signing_secret=signing_secret, client=_web_client(settings, settings.slack_bot_token))
+        bolt = AsyncApp(
+            signing_secret=signing_secret,
+            client=_web_client(settings, settings.slack_bot_token),
+            request_verification_enabled=False,  # bot.slack.routes verifies on the raw bytes first
+        )
     bolt.use(AnswerEventsOnce(services.store))
     register_listeners(bolt, services)
     bolt.error(report_failure)
