@@ -10,9 +10,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from bot.engine.explanation import Claim, Explanation
-from bot.engine.steps import ASCO_CAP_HER2_2018
 from intents.catalog import QUESTIONS, Intent
-from intents.help import SCOPE
 
 __all__ = ["RefusalKind", "decline_decision", "explain_refusal"]
 
@@ -25,35 +23,24 @@ class RefusalKind(StrEnum):
 
 _HEADLINES = {
     RefusalKind.PATIENT_SPECIFIC: (
-        "I can't advise on a specific patient's drug, dose or treatment decision: that belongs to the treating team "
-        "and the tumour board."
+        "I can't advise on a specific patient's drug, dose or treatment decision: that belongs to the treating team."
     ),
-    RefusalKind.OTHER_CANCER: (
-        "I only cover invasive breast cancer: the ASCO/CAP breast HER2 criteria I apply are not the criteria used "
-        "for gastric, gastro-oesophageal, endometrial, colorectal or other cancers."
-    ),
-    RefusalKind.UNRELATED: (
-        "That is outside what I can help with: I answer questions about HER2 status in breast cancer."
-    ),
+    RefusalKind.OTHER_CANCER: "I only cover HER2 and hormone receptors in invasive breast cancer, not other cancers.",
+    RefusalKind.UNRELATED: "That's outside what I can help with: I answer questions about HER2 in breast cancer.",
 }
 _INSTEAD = {
-    RefusalKind.PATIENT_SPECIFIC: Claim(
-        "I can explain what the trials showed and which populations they enrolled, or classify reported values "
-        "with the reasoning.",
-        (),
-    ),
-    RefusalKind.OTHER_CANCER: Claim("For breast cancer, ask me about testing, categories or values.", ()),
-    RefusalKind.UNRELATED: Claim('Type "help" to see what I can do.', ()),
+    RefusalKind.PATIENT_SPECIFIC: "I can explain what trials showed, or classify reported values.",
+    RefusalKind.OTHER_CANCER: "Ask me about breast cancer testing, categories or values.",
+    RefusalKind.UNRELATED: 'Type "help" to see what I can do.',
 }
 
 
 def explain_refusal(kind: RefusalKind) -> Explanation:
-    """A refusal for ``kind``, with what herbot can do instead."""
+    """A short refusal for ``kind`` with what herbot can do instead; it cites nothing, as it states nothing clinical."""
     return Explanation(
         intent="out-of-scope",
-        headline=Claim(_HEADLINES[kind], (ASCO_CAP_HER2_2018,) if kind is RefusalKind.OTHER_CANCER else ()),
-        points=(SCOPE, _INSTEAD[kind]),
-        follow_ups=(QUESTIONS[Intent.TREATMENT_HER2_LOW], QUESTIONS[Intent.CLASSIFY_VALUES], QUESTIONS[Intent.HELP]),
+        headline=Claim(f"{_HEADLINES[kind]} {_INSTEAD[kind]}", ()),
+        follow_ups=(QUESTIONS[Intent.HELP],),
     )
 
 

@@ -21,4 +21,5 @@ def explain_topic(topic: Topic, intent: str, *, lesson: bool = False) -> Explana
         points=points,
         follow_ups=topic.follow_ups if lesson else (*topic.follow_ups[:2], f"Teach me more about {topic.title}"),
         topic_id=topic.id,
+        full=lesson,
     )

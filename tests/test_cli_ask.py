@@ -70,12 +70,19 @@ def test_bad_values_get_an_answer_not_a_failure(run, message: str, field: str, v
     assert data["error"]["allowed"] and f"'{value}'" in data["text"]
 
 
-def test_ask_text_is_the_plain_rendering(run) -> None:
+def test_ask_text_is_the_short_plain_rendering(run) -> None:
     result = run("ask", "tx options for TNBC?")
     assert result.exit_code == 0
     assert result.stdout.startswith("In triple-negative breast cancer chemotherapy is the backbone")
-    assert "\nSources:\n  [1] " in result.stdout
+    assert "\n[1] " in result.stdout and "Sources:" not in result.stdout
     assert "Educational decision support" in result.stdout
+
+
+def test_ask_full_shows_every_point_and_full_references(run) -> None:
+    short, full = run("ask", "tx options for TNBC?"), run("ask", "--full", "tx options for TNBC?")
+    assert (short.exit_code, full.exit_code) == (0, 0)
+    assert "\nSources:\n  [1] " in full.stdout
+    assert full.stdout.count("  • ") > short.stdout.count("  • ")
 
 
 def test_chat_keeps_values_between_lines(run) -> None:

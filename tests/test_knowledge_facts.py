@@ -102,6 +102,6 @@ def test_every_check_names_an_outcome() -> None:
 def test_an_ish_only_triple_negative_answer_says_so() -> None:
     """docs/her2-rules.md §6: ISH-only group 5 with ER and PR < 1% is triple-negative, category unknown."""
     values = {"ish_ratio": "1.5", "ish_copy_number": "2.5", "er_percent": "0", "pr_percent": "0"}
-    text = TextRenderer(load_sources()).render(explain_report(report_from_fields(values)), show_steps=False)
+    text = TextRenderer(load_sources()).render(explain_report(report_from_fields(values)))
     assert "HER2 category (low, ultralow or zero) is unknown" in text
     assert "triple-negative all the same" in text

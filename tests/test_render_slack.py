@@ -28,6 +28,7 @@ from intents.help import explain_help
 from intents.refusal import RefusalKind, explain_refusal
 from intents.topics import explain_topic
 
+REFERENCE = re.compile(r"(?:^|  ·  )\[(\d+)\] ")
 GOLDEN = Path(__file__).parent / "golden" / "slack"
 TOKEN = "reasoning-7f3a"
 RECOUNT = {"ihc": "2+", "ish_ratio": "2.2", "ish_copy_number": "3.5"}
@@ -97,9 +98,9 @@ def claim_marks(message: SlackMessage) -> set[int]:
 
 
 def listed_sources(message: SlackMessage) -> set[int]:
-    """The numbers of the citations listed in context blocks (``[n] <url|title> ...``)."""
+    """The numbers of the citations listed in context blocks: ``[n] <url|title> ...``, one or several a line."""
     contexts = [text for block in message.block_dicts() if block["type"] == "context" for text in texts(block)]
-    return {int(match.group(1)) for text in contexts if (match := MARK.match(text))}
+    return {int(number) for text in contexts if MARK.match(text) for number in REFERENCE.findall(text)}
 
 
 # --- golden payloads --------------------------------------------------------------------------------------------
@@ -171,7 +172,9 @@ def test_classification_marks_resolve_to_listed_sources(renderer: SlackRenderer,
 @pytest.mark.parametrize("explanation", OTHER_ANSWERS)
 def test_other_answer_marks_resolve_to_listed_sources(renderer: SlackRenderer, explanation: Explanation) -> None:
     message = renderer.render(explanation)
-    assert claim_marks(message) and claim_marks(message) <= listed_sources(message)
+    # A refusal states nothing clinical, so it cites nothing.
+    assert bool(claim_marks(message)) is (explanation.intent != "out-of-scope")
+    assert claim_marks(message) <= listed_sources(message)
 
 
 # --- layout ----------------------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_reading_flags_are_in_the_default_view_of_every_surface(
     router: Router, knowledge: Knowledge, message: str, flag: str
 ) -> None:
     explanation = router.answer(message).explanation
-    text = TextRenderer(knowledge.sources).render(explanation, show_steps=False)
+    text = TextRenderer(knowledge.sources).render(explanation)
     slack = str(SlackRenderer(knowledge.sources).render(explanation, reasoning_token="t").block_dicts())
     assert (flag in text, flag in slack) == (True, True)
 

@@ -30,7 +30,7 @@ def test_any_text_gets_an_answer_rendered_for_every_surface(
 ) -> None:
     earlier = router.answer(first)
     answer = router.answer(second, earlier.values, seed="c1")
-    text = TextRenderer(knowledge.sources).render(answer.explanation, show_steps=False)
+    text = TextRenderer(knowledge.sources).render(answer.explanation)
     blocks = SlackRenderer(knowledge.sources).render(answer.explanation, reasoning_token="t").block_dicts()
     contract = json.dumps(answer_json(answer, text, knowledge.sources), ensure_ascii=False)
     encoded = (text + json.dumps(blocks, ensure_ascii=False) + contract).encode("utf-8")

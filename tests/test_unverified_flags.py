@@ -116,7 +116,7 @@ def test_a_flagged_fact_says_what_is_assumed_wherever_it_is_rendered(topic, less
 @pytest.mark.parametrize("row", [pytest.param(r, id=r["id"]) for r in CASES])
 def test_a_flagged_step_says_what_is_assumed_wherever_it_is_rendered(row: dict[str, str], show_steps: bool) -> None:
     explanation = explain_report(report_from_fields({k: v for k, v in row.items() if k in FIELDS}))
-    rendered = RENDERER.render(explanation, show_steps=show_steps)
+    rendered = RENDERER.render(explanation, full=show_steps)
     flagged = [step for step in explanation.steps if step.assumed]
     shown = [(step, line) for step in flagged for line in lines_with(rendered, step.text)]
     assert [step.rule for step, line in shown if not says_assumption(line, step.assumed)] == []

@@ -18,8 +18,11 @@ MAX_CONVERSATION_KEY = 255
 @click.command("ask")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract instead of text.")
-@click.option("--conversation", metavar="KEY", help="Continue a conversation: its values are kept in the store.")
-def ask_command(text: tuple[str, ...], as_json: bool, conversation: str | None) -> None:
+@click.option(
+    "--conversation", metavar="KEY", help="Continue a conversation: its values and subject are kept in the store."
+)
+@click.option("--full", is_flag=True, help="Show the whole answer: every point, the reasoning, full references.")
+def ask_command(text: tuple[str, ...], as_json: bool, conversation: str | None, full: bool) -> None:
     """Ask a question or give values, as you would in chat.
 
     herbot ask "what does HER2-low mean?"
@@ -46,7 +49,7 @@ def ask_command(text: tuple[str, ...], as_json: bool, conversation: str | None) 
         services = create_services(load_settings())
         knowledge = services.knowledge
         answer = services.conversations.respond(message, conversation=conversation, surface="cli")
-    rendered = TextRenderer(knowledge.sources).render(answer.explanation, show_steps=as_json or answer.error is None)
+    rendered = TextRenderer(knowledge.sources).render(answer.explanation, full=full)
     if as_json:
         click.echo(json.dumps(answer_json(answer, rendered, knowledge.sources), ensure_ascii=False, indent=2))
     else:

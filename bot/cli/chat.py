@@ -37,7 +37,7 @@ def chat_command() -> None:
         if not text.strip():
             continue
         answer = services.conversations.respond(text, conversation=conversation, surface="chat")
-        rendered = services.text.render(answer.explanation, show_steps=False)
+        rendered = services.text.render(answer.explanation)
         headline, _, rest = rendered.partition("\n")
         click.secho(headline, fg="red" if answer.error else "green", bold=True)
         click.echo(rest.rstrip() + "\n")

@@ -86,4 +86,4 @@ def classify_command(
         from bot.render.text import TextRenderer
         from intents.classify_values import explain_classification
 
-        click.echo(TextRenderer(sources).render(explain_classification(result)))
+        click.echo(TextRenderer(sources).render(explain_classification(result), full=True))

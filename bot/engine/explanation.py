@@ -54,7 +54,9 @@ class Explanation:
 
     ``flags`` change how a result must be read (discordant IHC/ISH, ER Low Positive, not final): every
     surface shows them in its default view. ``notices`` are non-clinical remarks (for example that
-    patient identifiers were ignored, or which values came from earlier messages).
+    patient identifiers were ignored, or which values came from earlier messages). ``question_id`` names the
+    question-bank entry the answer leads with; ``full`` asks every surface to show it whole (a "More"
+    request, a lesson) rather than in its short default view.
     """
 
     intent: str
@@ -70,6 +72,8 @@ class Explanation:
     topic_id: str | None = None
     notices: tuple[str, ...] = ()
     disclaimer: str = DISCLAIMER
+    question_id: str | None = None
+    full: bool = False
 
     @property
     def claims(self) -> tuple[Claim, ...]:

@@ -76,8 +76,16 @@ def _questions(entry: QuestionFile) -> Iterable[Question]:
             answer=question.answer,
             points=question.points,
             follow_ups=question.follow_ups,
-            verdict=Verdict(question.verdict) if question.verdict else None,
+            verdict=_verdict(question.verdict),
         )
+
+
+def _verdict(value: str | bool | None) -> Verdict | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Verdict.YES if value else Verdict.NO
+    return Verdict(value)
 
 
 def _topic(entry: TopicEntry) -> Topic:

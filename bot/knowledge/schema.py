@@ -71,7 +71,8 @@ class QuestionEntry(_Strict):
     answer: tuple[str, ...]
     points: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
-    verdict: Literal["yes", "no", "not-by-itself"] | None = None
+    # YAML reads a bare yes / no as a boolean: both spellings are accepted.
+    verdict: Literal["yes", "no", "not-by-itself"] | bool | None = None
 
 
 class QuestionFile(_Strict):

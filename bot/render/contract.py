@@ -93,6 +93,7 @@ def answer_json(answer: Answer, text: str, registry: SourceRegistry) -> dict[str
     return {
         "intent": answer.intent,
         "confidence": round(answer.confidence, 3),
+        "answer": explanation.question_id,
         "values": values,
         "classification": None if classification is None else classification_json(classification, registry),
         "error": None if answer.error is None else error_json(answer.error),

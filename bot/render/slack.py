@@ -5,12 +5,12 @@ The layout, top to bottom::
     section   *headline* [1][2]                      (split into more sections past 3000 chars)
     section   :warning: flags that change how the result reads
     context   notices, one element each              (10 elements a block)
-    section   • point [1]  • point [2] ...
+    section   • point [1]  • point [2] ...           (the default view: at most 3, see bot/render/views.py)
     section   *Values read:* ...  *Missing:* ...     (classifications)
     actions   [Show reasoning]                       or, with show_steps, a section of numbered steps
     divider
-    context   [1] <url|short title> (year): full citation, cut to fit
-    context   Applied: guideline versions
+    context   [1] <url|short title> · [2] ...        or, in the full view, one full citation each, cut to fit
+    context   Applied: guideline versions            (classifications and help; every cited one in the full view)
     actions   follow-up buttons (at most 3)
     context   disclaimer                             (always last)
 
@@ -42,6 +42,7 @@ from bot.engine.explanation import Explanation
 from bot.engine.sources import Source, SourceRegistry
 from bot.render.citations import Citations, number_citations
 from bot.render.environment import create_environment
+from bot.render.views import default_view
 
 __all__ = ["SHOW_REASONING_ACTION", "SlackMessage", "SlackRenderer", "follow_up_action"]
 
@@ -85,14 +86,21 @@ class SlackRenderer:
         self._escape: Callable[[str], str] = self._environment.filters["mrkdwn"]
 
     def render(
-        self, explanation: Explanation, *, show_steps: bool = False, reasoning_token: str | None = None
+        self,
+        explanation: Explanation,
+        *,
+        show_steps: bool = False,
+        reasoning_token: str | None = None,
+        full: bool = False,
     ) -> SlackMessage:
-        """The whole answer; steps are behind a "Show reasoning" button carrying ``reasoning_token``."""
+        """The default view, or with ``full`` (or an explanation marked full) every point and full references;
+        steps are behind a "Show reasoning" button carrying ``reasoning_token`` unless ``show_steps``."""
         if reasoning_token is not None and not 0 < len(reasoning_token) <= MAX_BUTTON_VALUE:
             raise ValueError(f"reasoning_token must be 1 to {MAX_BUTTON_VALUE} characters")
-        cited = number_citations(explanation, self._sources, with_steps=show_steps)
+        full = full or explanation.full
+        x = explanation if full else default_view(explanation)
+        cited = number_citations(x, self._sources, with_steps=show_steps)
         mrkdwn = _Templates(self._environment, cited)
-        x = explanation
         body = [
             *_sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
             *_sections(mrkdwn("flags.mrkdwn.j2", flags=x.flags)),
@@ -106,10 +114,16 @@ class SlackRenderer:
             body.append(
                 ActionsBlock(elements=[self._button(SHOW_REASONING_LABEL, SHOW_REASONING_ACTION, reasoning_token)])
             )
+        references = (
+            (self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1))
+            if full or show_steps
+            else [mrkdwn("references.mrkdwn.j2", sources=cited.sources)] if cited.sources else []
+        )
+        guidelines = cited.guidelines and (full or show_steps or x.guidelines)
         tail = [
             *([DividerBlock()] if cited.sources else []),
-            *_contexts(self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1)),
-            *_contexts([mrkdwn("guidelines.mrkdwn.j2", cited=cited)] if cited.guidelines else []),
+            *_contexts(references),
+            *_contexts([mrkdwn("guidelines.mrkdwn.j2", cited=cited)] if guidelines else []),
             *self._follow_ups(x.follow_ups),
             *_contexts([mrkdwn("disclaimer.mrkdwn.j2", disclaimer=x.disclaimer)]),
         ]
