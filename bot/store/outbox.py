@@ -72,8 +72,11 @@ def claim_due(
     """Lease up to ``limit`` due rows to ``owner``, oldest due first."""
     due = select(outbox.c.id).where(is_due(now)).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
     if connection.dialect.name == "postgresql":
-        # Rows another claimer has locked are theirs: skip them instead of waiting and re-reading.
-        due = due.with_for_update(skip_locked=True)
+        # Rows another claimer has locked are theirs: skip them instead of waiting and re-reading. The
+        # choice is made once, in a materialised CTE: as a subquery PostgreSQL may run it again per row,
+        # skip the rows this statement just leased and hand out more than ``limit``.
+        chosen = due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        due = select(chosen.c.id)
     statement = (
         update(outbox)
         .where(outbox.c.id.in_(due.scalar_subquery()), is_due(now))
