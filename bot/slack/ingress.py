@@ -167,13 +167,24 @@ def _parse_form(text: str) -> dict[str, Any] | Rejection:
     return _parse_json(fields["payload"])
 
 
+# The fields Slack defines that Bolt and herbot read without checking, by the type Slack gives them. Any may be
+# absent; ids and entities may be null (Slack sends ``"enterprise": null``, and ``"team": null`` for org installs).
+_TEXT = ("type", "subtype", "team_id", "user_id", "channel_id", "enterprise_id", "api_app_id", "trigger_id",
+         "response_url", "token", "text", "ts", "thread_ts", "event_ts", "message_ts", "channel_type", "bot_id",
+         "user_team", "callback_id", "function_execution_id", "action_id", "block_id", "value")  # fmt: skip
+_ENTITIES = ("team", "user", "channel", "enterprise")  # an id, or an object with an ``id``
+_OBJECTS = ("view", "container", "message", "previous_message", "item", "assistant_thread", "function_data",
+            "edited", "inputs")  # fmt: skip
+_OBJECT_LISTS = ("authorizations", "actions", "response_urls")
+_MAX_DEPTH = 3  # the payload, its event, the event's message, and that message's own (an edit's previous one)
+
+
 def shape_problem(payload: dict[str, Any]) -> str | None:
-    """What makes ``payload`` unfit to hand to Bolt, or ``None``: the fields Bolt and herbot read
-    without checking must have the types Slack gives them."""
+    """What makes ``payload`` unfit to hand to Bolt, or ``None``: a kind (``type``, or a slash ``command``),
+    an ``event`` object with a type, an ``event_id`` of at most 255 characters, and the fields Slack defines
+    (at the top, in the event and in the messages it carries) of the types Slack gives them."""
     kind = payload.get("type")
-    if "command" in payload and not _text(payload["command"]):
-        return "command is not text"
-    if not (_text(kind) or "command" in payload or payload.get("ssl_check") == "1"):
+    if not (_text(kind) or _text(payload.get("command")) or payload.get("ssl_check") == "1"):
         return "missing type"
     if "event" in payload or kind == "event_callback":
         event = payload.get("event")
@@ -187,7 +198,53 @@ def shape_problem(payload: dict[str, Any]) -> str | None:
             return "invalid event_id"
     if kind == "url_verification" and not isinstance(payload.get("challenge"), str):
         return "missing challenge"
+    if kind == "block_actions" and not _actions_with_ids(payload.get("actions")):
+        return "missing action_id"  # Bolt's action matchers read the first action's
+    return _field_problem(payload, "", depth=0)
+
+
+def _field_problem(fields: dict[str, Any], where: str, *, depth: int) -> str | None:
+    for key in _TEXT:
+        if fields.get(key) is not None and not isinstance(fields[key], str):
+            return f"invalid {where}{key}"
+    for key in _ENTITIES:
+        entity = fields.get(key)
+        if entity is not None and not isinstance(entity, str) and not _object_with_text_id(entity):
+            return f"invalid {where}{key}"
+    for key in _OBJECTS:
+        if key in fields and not isinstance(fields[key], dict):
+            return f"invalid {where}{key}"
+    for key in _OBJECT_LISTS:
+        if key in fields and not _list_of_objects(fields[key]):
+            return f"invalid {where}{key}"
+    if depth == _MAX_DEPTH:
+        return None
+    nested = [("event", fields.get("event"))] if depth == 0 else []
+    nested += [(key, fields.get(key)) for key in ("message", "previous_message", "container", "item")]
+    nested += [(key, item) for key in _OBJECT_LISTS for item in fields.get(key) or ()]
+    for key, inner in nested:
+        if (
+            isinstance(inner, dict)
+            and (problem := _field_problem(inner, f"{where}{key}.", depth=depth + 1)) is not None
+        ):
+            return problem
     return None
+
+
+def _object_with_text_id(value: object) -> bool:
+    return isinstance(value, dict) and (value.get("id") is None or isinstance(value["id"], str))
+
+
+def _list_of_objects(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _actions_with_ids(actions: object) -> bool:
+    return (
+        isinstance(actions, list)
+        and bool(actions)
+        and all(isinstance(action, dict) and _text(action.get("action_id")) for action in actions)
+    )
 
 
 def _text(value: object) -> bool:
