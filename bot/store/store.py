@@ -100,14 +100,20 @@ class Store:
     # The inbox and the outbox
 
     def record_request(
-        self, key: str, deliveries: Sequence[NewDelivery], slots: Mapping[str, str] | None = None
+        self,
+        key: str,
+        deliveries: Sequence[NewDelivery],
+        slots: Mapping[str, str] | None = None,
+        *,
+        conversation: str | None = None,
     ) -> bool:
         """Record a request, its answers to deliver and its conversation's slots in one transaction.
 
-        ``slots``: ``None`` leaves the conversation alone, ``{}`` forgets it, values are saved with the
-        usual expiry. True if ``key`` is new; False for a duplicate, with nothing written.
+        ``slots`` of ``conversation`` (by default the conversation keyed like the request): ``None`` leaves it
+        alone, ``{}`` forgets it, values are saved with the usual expiry. True if ``key`` is new; False for a
+        duplicate, with nothing written.
         """
-        return self.record_and_claim(key, deliveries, slots) is not None
+        return self.record_and_claim(key, deliveries, slots, conversation=conversation) is not None
 
     def record_and_claim(
         self,
@@ -115,6 +121,7 @@ class Store:
         deliveries: Sequence[NewDelivery],
         slots: Mapping[str, str] | None = None,
         *,
+        conversation: str | None = None,
         owner: str | None = None,
         lease: timedelta | None = None,
     ) -> list[Delivery] | None:
@@ -126,7 +133,7 @@ class Store:
             raise ValueError("give both an owner and a lease, or neither")
         now = self._now()
         statement = self._upserting_insert(inbox).values(request_key=_bounded("request key", key), received_at=now)
-        slot_statement = None if slots is None else self._slots_statement(key, slots)
+        slot_statement = None if slots is None else self._slots_statement(conversation or key, slots)
         with unavailable_on_failure(self._url), self.engine.begin() as connection:
             if _rowcount(connection, statement.on_conflict_do_nothing()) == 0:
                 return None
