@@ -1,4 +1,4 @@
-"""``herbot train``: train the intent detector on the packaged examples and write its weights."""
+"""``herbot train``: train the intent detector, index the question bank, and write both where herbot loads them."""
 
 from __future__ import annotations
 
@@ -17,12 +17,22 @@ __all__ = ["train_command"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the weights (default: intents/data/intent_weights.json in the package).",
 )
-def train_command(out: Path | None) -> None:
-    """Train intent detection on intents/data/intent_examples.yaml and save the weights herbot loads."""
+@click.option(
+    "--index-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the question index (default: intents/data/question_index.json in the package).",
+)
+def train_command(out: Path | None, index_out: Path | None) -> None:
+    """Train intent detection on intents/data/intent_examples.yaml and the question bank; index the bank."""
+    from bot.knowledge import load_questions
     from intents.detection.examples import save_detector
+    from intents.detection.questions import save_question_index
 
+    questions = load_questions()
     try:
-        written = save_detector(out)
+        written = save_detector(out, questions)
+        indexed = save_question_index(questions, index_out)
     except OSError as error:
         raise CommandFailed(f"cannot write the weights: {error.strerror or error}.", command="train") from None
     click.echo(f"herbot train: wrote {written}")
+    click.echo(f"herbot train: wrote {indexed}")

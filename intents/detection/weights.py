@@ -20,7 +20,7 @@ import hashlib
 import json
 import sys
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import accumulate
 from types import MappingProxyType
 from typing import Any
@@ -35,11 +35,16 @@ __all__ = ["FORMAT", "fingerprint", "read_weights", "write_weights"]
 FORMAT = 1
 
 
-def fingerprint(examples: bytes) -> str:
-    """A hash of the training examples file and every training parameter: equal means the same detector."""
+def fingerprint(examples: bytes, bank: Sequence[tuple[str, str]] = ()) -> str:
+    """A hash of the examples file, the question bank's ``(text, intent)`` pairs and every training parameter.
+
+    Equal means the same detector.
+    """
     parameters = json.dumps({"format": FORMAT, "epochs": EPOCHS, "margin": MARGIN, "seed": SEED}, sort_keys=True)
+    phrasings = json.dumps([list(pair) for pair in bank], ensure_ascii=False)
     # Line endings do not change the examples (a checkout may turn \n into \r\n).
-    return hashlib.sha256(parameters.encode("utf-8") + b"\n" + examples.replace(b"\r\n", b"\n")).hexdigest()
+    content = [parameters.encode("utf-8"), examples.replace(b"\r\n", b"\n"), phrasings.encode("utf-8")]
+    return hashlib.sha256(b"\n".join(content)).hexdigest()
 
 
 def write_weights(detector: IntentDetector, mark: str) -> str:

@@ -1,0 +1,157 @@
+"""Ways to rank question-bank entries for a message; ``question_cv`` compares them, ``questions`` uses the best.
+
+Every ranker is built from ``(text, entry)`` pairs (an entry's ``ask`` and ``phrasings``, ``entry`` its
+position in the bank) and gives, for a message, the entries best first with a confidence in [0, 1]:
+
+- ``bm25-phrasing``: BM25 over the terms of ``question_terms`` (canonical words and their bigrams),
+  one document per phrasing, an entry scoring its best phrasing; confidence = score / the query's
+  ceiling (``bm25.Bm25Index.ceiling``).
+- ``bm25-entry``: the same with one document per entry (all its phrasings together).
+- ``tfidf-nearest``: cosine nearest neighbour over the detector's TF-IDF features (word 1-2-grams,
+  character 2-5-grams; ``vectors.py``), an entry scoring its nearest phrasing.
+- ``tfidf-perceptron``: the detector's averaged perceptron with one class per entry, over the same
+  TF-IDF features; confidence by a softmax of the scores.
+- ``blend``: the mean of ``bm25-phrasing`` and ``tfidf-nearest`` confidences, entry by entry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from intents.detection.bm25 import Bm25Index
+from intents.detection.normalise import normalise
+from intents.detection.perceptron import LinearScorer, train_perceptron
+from intents.detection.question_terms import question_terms
+from intents.detection.vectors import SparseVector, TfIdf, fit_tfidf
+
+__all__ = ["RANKERS", "Bm25Ranker", "Ranked", "Ranker", "build_ranker"]
+
+Ranked = list[tuple[int, float]]
+"""Entries (positions in the bank) and their confidences, best first; ties by position."""
+
+
+class Ranker:
+    """Ranks entries for a message (see the module docstring)."""
+
+    def rank(self, text: str) -> Ranked:
+        raise NotImplementedError
+
+
+def _best_first(scores: dict[int, float]) -> Ranked:
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Bm25Ranker(Ranker):
+    """BM25 over the terms of each document; ``owners[d]`` is the entry document ``d`` belongs to."""
+
+    index: Bm25Index
+    owners: tuple[int, ...]
+
+    @classmethod
+    def from_terms(cls, documents: Sequence[Sequence[str]], owners: Sequence[int]) -> Bm25Ranker:
+        """The ranker over already-computed ``documents`` (term lists), each owned by an entry."""
+        return cls(Bm25Index.build(documents), tuple(owners))
+
+    def rank(self, text: str) -> Ranked:
+        return self.rank_terms(question_terms(text))
+
+    def rank_terms(self, terms: Sequence[str]) -> Ranked:
+        """``rank`` for a message already turned into terms."""
+        ceiling = self.index.ceiling(terms)
+        if not ceiling:
+            return []
+        best: dict[int, float] = {}
+        for document, score in self.index.score(terms).items():
+            owner = self.owners[document]
+            if score > best.get(owner, 0.0):
+                best[owner] = score
+        return _best_first({entry: score / ceiling for entry, score in best.items()})
+
+
+def _bm25_phrasing(pairs: Sequence[tuple[str, int]]) -> Ranker:
+    return Bm25Ranker.from_terms([question_terms(text) for text, _ in pairs], [entry for _, entry in pairs])
+
+
+def _bm25_entry(pairs: Sequence[tuple[str, int]]) -> Ranker:
+    documents: dict[int, list[str]] = {}
+    for text, entry in pairs:
+        documents.setdefault(entry, []).extend(question_terms(text))
+    entries = sorted(documents)
+    return Bm25Ranker.from_terms([documents[entry] for entry in entries], entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _TfIdfNearest(Ranker):
+    tfidf: TfIdf
+    vectors: tuple[SparseVector, ...]
+    owners: tuple[int, ...]
+
+    def rank(self, text: str) -> Ranked:
+        query = self.tfidf.vector(normalise(text))
+        best: dict[int, float] = {}
+        for vector, owner in zip(self.vectors, self.owners, strict=True):
+            # Both vectors are two unit-length families side by side: the cosine is half the dot product.
+            score = sum(value * vector.get(feature, 0.0) for feature, value in query.items()) / 2.0
+            if score > best.get(owner, 0.0):
+                best[owner] = score
+        return _best_first(best)
+
+
+def _tfidf_nearest(pairs: Sequence[tuple[str, int]]) -> Ranker:
+    texts = [normalise(text) for text, _ in pairs]
+    tfidf = fit_tfidf(texts)
+    return _TfIdfNearest(tfidf, tuple(map(tfidf.vector, texts)), tuple(entry for _, entry in pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class _TfIdfPerceptron(Ranker):
+    tfidf: TfIdf
+    scorer: LinearScorer
+
+    def rank(self, text: str) -> Ranked:
+        scores = self.scorer.scores(self.tfidf.vector(normalise(text)))
+        peak = max(scores)
+        exps = [math.exp((score - peak) / 0.5) for score in scores]
+        total = sum(exps)
+        return _best_first({int(name): e / total for name, e in zip(self.scorer.classes, exps, strict=True)})
+
+
+def _tfidf_perceptron(pairs: Sequence[tuple[str, int]]) -> Ranker:
+    texts = [normalise(text) for text, _ in pairs]
+    tfidf = fit_tfidf(texts)
+    labels = [str(entry) for _, entry in pairs]
+    scorer = train_perceptron([tfidf.vector(t) for t in texts], labels, epochs=8, margin=0.5, seed=20240601)
+    return _TfIdfPerceptron(tfidf, scorer)
+
+
+@dataclass(frozen=True, slots=True)
+class _Blend(Ranker):
+    parts: tuple[Ranker, ...]
+
+    def rank(self, text: str) -> Ranked:
+        totals: dict[int, float] = {}
+        for part in self.parts:
+            for entry, confidence in part.rank(text):
+                totals[entry] = totals.get(entry, 0.0) + confidence / len(self.parts)
+        return _best_first(totals)
+
+
+def _blend(pairs: Sequence[tuple[str, int]]) -> Ranker:
+    return _Blend((_bm25_phrasing(pairs), _tfidf_nearest(pairs)))
+
+
+RANKERS: dict[str, Callable[[Sequence[tuple[str, int]]], Ranker]] = {
+    "bm25-phrasing": _bm25_phrasing,
+    "bm25-entry": _bm25_entry,
+    "tfidf-nearest": _tfidf_nearest,
+    "tfidf-perceptron": _tfidf_perceptron,
+    "blend": _blend,
+}
+
+
+def build_ranker(method: str, pairs: Sequence[tuple[str, int]]) -> Ranker:
+    """The ranker ``method`` (a key of ``RANKERS``) built from ``(text, entry)`` pairs."""
+    return RANKERS[method](pairs)

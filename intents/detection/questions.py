@@ -1,0 +1,156 @@
+"""Which question-bank entry a message asks: BM25 over the entries' phrasings, or None when unsure.
+
+``QuestionMatcher.match`` ranks the bank's entries by their best-matching phrasing (``ask`` and
+``phrasings``) and returns the first with the runner-up, or None below ``MATCH_THRESHOLD``: the router
+then answers from the topic, or asks a clarifying question. ``intent=`` limits the match to one intent's
+entries.
+
+How the method was chosen (``herbot eval --questions`` reruns this): 5-fold cross-validation on the
+bank's own phrasings, each fold holding out a fifth of every entry's phrasings (``question_cv.py``).
+Top-1 / top-3 accuracy, 299 entries, 1,388 held-out phrasings:
+
+================  =====  =====
+method            top-1  top-3
+================  =====  =====
+bm25-phrasing     TODO
+bm25-entry        TODO
+tfidf-nearest     TODO
+tfidf-perceptron  TODO
+blend             TODO
+================  =====  =====
+
+Confidence is the BM25 score over the most the message could score (``bm25.Bm25Index.ceiling``).
+
+>>> from bot.engine.questions import Question
+>>> bank = [Question("low", "t", "define-her2-low", "What is HER2-low?", ("her2 low meaning",), ("f",)),
+...         Question("erlow", "t", "define-er-low", "What is ER-low?", ("er low meaning",), ("f",))]
+>>> matcher = QuestionMatcher.from_questions(bank)
+>>> match = matcher.match("what does her2-low mean")
+>>> match.question_id, str(match.intent), match.runner_up
+('low', 'define-her2-low', 'erlow')
+>>> matcher.match("anyone up for lunch 12:30") is None
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from bot.engine.questions import Question
+from intents.catalog import Intent
+from intents.detection.question_rankers import Bm25Ranker, Ranked
+from intents.detection.question_terms import question_terms
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "QuestionMatch",
+    "QuestionMatcher",
+    "index_path",
+    "load_question_matcher",
+    "questions_fingerprint",
+    "save_question_index",
+]
+
+log = logging.getLogger("herbot.intents")
+
+# Below this confidence a match is not trusted (see the module docstring for how it was chosen).
+MATCH_THRESHOLD = 0.3
+# Bump when the terms (question_terms.py) or the document layout change what a stored index means.
+FORMAT = 1
+_INDEX = ("data", "question_index.json")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionMatch:
+    """The entry a message asks, its intent and confidence, and the entry that came second."""
+
+    question_id: str
+    intent: Intent
+    confidence: float
+    runner_up: str | None = None
+    runner_up_confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionMatcher:
+    """Ranks the bank's entries for a message; build it once with ``load_question_matcher``."""
+
+    ids: tuple[str, ...]
+    intents: tuple[Intent, ...]
+    ranker: Bm25Ranker
+    threshold: float = MATCH_THRESHOLD
+
+    @classmethod
+    def from_questions(cls, questions: Sequence[Question]) -> QuestionMatcher:
+        """A matcher over ``questions``, built now."""
+        documents, owners = _documents(questions)
+        return cls.from_documents(questions, documents, owners)
+
+    @classmethod
+    def from_documents(
+        cls, questions: Sequence[Question], documents: Sequence[Sequence[str]], owners: Sequence[int]
+    ) -> QuestionMatcher:
+        """A matcher over ``questions`` whose phrasings are already ``documents`` of terms, owned by entries."""
+        ids = tuple(question.id for question in questions)
+        intents = tuple(Intent(question.intent) for question in questions)
+        return cls(ids, intents, Bm25Ranker.from_terms(documents, owners))
+
+    def rank(self, text: str, *, intent: Intent | None = None) -> Ranked:
+        """Every entry sharing a term with ``text`` and its confidence, best first (only ``intent``'s, if given)."""
+        ranked = self.ranker.rank(text)
+        if intent is None:
+            return ranked
+        return [(entry, confidence) for entry, confidence in ranked if self.intents[entry] == intent]
+
+    def match(self, text: str, *, intent: Intent | None = None) -> QuestionMatch | None:
+        """The entry ``text`` asks (one of ``intent``'s, if given), or None below the threshold."""
+        ranked = self.rank(text, intent=intent)
+        if not ranked or ranked[0][1] < self.threshold:
+            return None
+        (entry, confidence), *rest = ranked
+        runner_up, second = (self.ids[rest[0][0]], rest[0][1]) if rest else (None, 0.0)
+        return QuestionMatch(self.ids[entry], self.intents[entry], confidence, runner_up, second)
+
+
+def _documents(questions: Sequence[Question]) -> tuple[list[list[str]], list[int]]:
+    pairs = [(text, entry) for entry, q in enumerate(questions) for text in (q.ask, *q.phrasings)]
+    return [question_terms(text) for text, _ in pairs], [entry for _, entry in pairs]
+
+
+def questions_fingerprint(questions: Sequence[Question]) -> str:
+    """A hash of what matching reads from the bank (ids, intents, asks, phrasings) and of ``FORMAT``."""
+    content = [FORMAT, [[q.id, q.intent, q.ask, list(q.phrasings)] for q in questions]]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def index_path() -> Path:
+    """Where the packaged question index lives (``herbot train`` writes it there)."""
+    return Path(str(files("intents").joinpath(*_INDEX)))
+
+
+def save_question_index(questions: Sequence[Question], target: Path | None = None) -> Path:
+    """Turn every phrasing of ``questions`` into terms now and write them where ``load_question_matcher`` reads."""
+    documents, owners = _documents(questions)
+    document = {"format": FORMAT, "fingerprint": questions_fingerprint(questions), "owners": owners, "terms": documents}
+    path = target or index_path()
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
+
+
+def load_question_matcher(questions: Sequence[Question]) -> QuestionMatcher:
+    """The matcher over ``questions``: from the packaged index when it was built from them, else built now."""
+    stored = files("intents").joinpath(*_INDEX)
+    if stored.is_file():
+        document = json.loads(stored.read_text(encoding="utf-8"))
+        if document.get("format") == FORMAT and document.get("fingerprint") == questions_fingerprint(questions):
+            return QuestionMatcher.from_documents(questions, document["terms"], document["owners"])
+        log.warning("the question index is stale against the question bank; building it now (run `herbot train`)")
+    else:
+        log.warning("the question index is missing; building it now (run `herbot train`)")
+    return QuestionMatcher.from_questions(questions)
