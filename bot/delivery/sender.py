@@ -1,0 +1,375 @@
+"""``Sender``: delivers answers from the outbox, and from memory while the store is down.
+
+Three ways a delivery reaches the sender, fastest first:
+
+1. ``deliver(rows)``: rows the caller just recorded already leased to this sender (``Inbox.record``
+   does this), sent at once with no further store round trip;
+2. the background loop: due rows claimed from the outbox (retries whose time came, rows another
+   replica leased and never settled), woken early by ``kick()`` and by retries this sender planned;
+3. ``sweep()`` at start-up: whatever is due when the process starts, left by one that died.
+
+A delivery is marked delivered right after its transport returns, so a duplicate needs the process
+to die between the two. Retries follow the ``RetryPolicy`` and end at the delivery's deadline; a
+permanent failure ends them at once and is logged once, with its reason and never the payload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import os
+import random
+import re
+import socket
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from bot.delivery.errors import PermanentDelivery, RetryableDelivery
+from bot.delivery.policy import RetryPolicy
+from bot.delivery.transport import Transports
+from bot.errors import StoreUnavailable
+from bot.store import Delivery, NewDelivery
+from bot.store.calls import StoreCalls
+
+__all__ = ["Sender"]
+
+log = logging.getLogger("herbot.delivery")
+
+DEFAULT_LEASE = timedelta(seconds=30)
+DEFAULT_POLL = timedelta(seconds=1)
+DEFAULT_SEND_TIMEOUT_S = 10.0
+DEFAULT_BATCH = 50
+DEFAULT_MAX_IN_FLIGHT = 64
+SHUTDOWN_GRACE_S = 5.0
+_REASON = re.compile(r"[^A-Za-z0-9_.:-]+")
+
+
+class _State(Enum):
+    WAITING = "waiting"
+    SENDING = "sending"
+    DONE = "done"
+
+
+@dataclass(slots=True)
+class _Job:
+    """One delivery this process is attempting: an outbox row (``stored``) or, while the store is down, memory only."""
+
+    surface: str
+    kind: str
+    target: dict[str, Any]
+    payload: dict[str, Any]
+    not_after: datetime
+    attempts: int
+    stored: Delivery | None
+    state: _State = _State.WAITING
+    failure: str | None = None  # the reason, once it failed
+    abandoned: bool = False  # another process answers it
+    timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def of_row(cls, row: Delivery) -> _Job:
+        return cls(row.surface, row.kind, row.target, row.payload, row.not_after, row.attempts, row)
+
+    @classmethod
+    def in_memory(cls, delivery: NewDelivery) -> _Job:
+        return cls(delivery.surface, delivery.kind, delivery.target, delivery.payload, delivery.not_after, 0, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    retry_after: float | None
+
+
+class Sender:
+    """Delivers outbox rows through the transports registered for their (surface, kind)."""
+
+    def __init__(
+        self,
+        calls: StoreCalls | None,
+        transports: Transports | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        owner: str | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        poll: timedelta = DEFAULT_POLL,
+        send_timeout: float = DEFAULT_SEND_TIMEOUT_S,
+        batch: int = DEFAULT_BATCH,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        random_fraction: Callable[[], float] = random.random,
+    ) -> None:
+        if lease.total_seconds() <= send_timeout:
+            raise ValueError("the lease must outlast a send, or another replica takes deliveries still in flight")
+        if poll <= timedelta(0) or batch < 1 or max_in_flight < 1:
+            raise ValueError("poll must be positive, batch and max_in_flight at least 1")
+        self.transports = transports or Transports()
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = lease
+        self._calls = calls
+        self._policy = policy or RetryPolicy()
+        self._poll = poll.total_seconds()
+        self._send_timeout = send_timeout
+        self._batch = batch
+        self._max_in_flight = max_in_flight
+        self._clock = clock
+        self._random = random_fraction
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._unmarked: set[int] = set()  # delivered, but the store could not be told yet
+        self._wake_times: list[datetime] = []
+        self._wakeup: asyncio.Event | None = None
+        self._loop_task: asyncio.Task[None] | None = None
+
+    # Life cycle
+
+    async def start(self) -> None:
+        """Sweep what is due now (left by a process that died), then keep delivering in the background."""
+        self._wakeup = asyncio.Event()
+        if self._calls is None:
+            return
+        swept = await self.sweep()
+        log.info("delivery sender state=on owner=%s swept=%d", self.owner, swept)
+        self._loop_task = asyncio.create_task(self._run(), name="herbot-delivery-sender")
+        self._loop_task.add_done_callback(_log_stopped)
+
+    async def close(self) -> None:
+        """Stop the loop and retry timers; give sends in flight a short grace, then cancel them (leases expire)."""
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        for timer in self._timers:
+            timer.cancel()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_S)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        log.info("delivery sender state=off unsettled=%d", len(self._unmarked))
+
+    async def idle(self) -> None:
+        """Wait until no send is in flight (retries planned for later may remain)."""
+        while self._tasks:
+            await asyncio.gather(*set(self._tasks), return_exceptions=True)
+
+    # Ways in
+
+    def kick(self) -> None:
+        """Look for due deliveries now rather than at the next poll."""
+        if self._wakeup is not None:
+            self._wakeup.set()
+
+    def deliver(self, rows: Sequence[Delivery]) -> None:
+        """Send outbox rows leased to this sender (``record_and_claim(owner=sender.owner, lease=sender.lease)``)."""
+        for row in rows:
+            self._start(_Job.of_row(row))
+
+    def deliver_in_memory(self, deliveries: Sequence[NewDelivery]) -> list[_Job]:
+        """Send deliveries the store could not record, retrying in memory; the jobs let a late record take over."""
+        jobs = [_Job.in_memory(delivery) for delivery in deliveries]
+        for job in jobs:
+            self._start(job)
+        return jobs
+
+    def adopt(self, jobs: Sequence[_Job], rows: Sequence[Delivery]) -> None:
+        """The store recorded ``jobs`` after all (a call that outlived its timeout): settle the rows by the jobs."""
+        for job, row in zip(jobs, rows, strict=True):
+            job.stored = row
+            if job.state is _State.WAITING:
+                self._cancel_timer(job)
+                self._start(job)
+            elif job.state is _State.DONE:
+                self._spawn(self._settle_done(job, row))
+            # SENDING: the send's outcome is settled in the store when it returns.
+
+    def abandon(self, jobs: Sequence[_Job]) -> None:
+        """Another process recorded the same request after all: stop retrying ``jobs``."""
+        for job in jobs:
+            job.abandoned = True
+            if job.state is _State.WAITING:
+                self._cancel_timer(job)
+                job.state = _State.DONE
+
+    async def sweep(self) -> int:
+        """Claim and start every delivery due now; return how many."""
+        started = 0
+        while True:
+            rows = await self._claim(self._batch)
+            self.deliver(rows)
+            started += len(rows)
+            if len(rows) < self._batch:
+                return started
+
+    # The loop
+
+    async def _run(self) -> None:
+        assert self._wakeup is not None
+        while True:
+            self._wakeup.clear()
+            await self._mark_unmarked()
+            room = self._max_in_flight - len(self._tasks)
+            rows = await self._claim(min(room, self._batch)) if room > 0 else []
+            self.deliver(rows)
+            if rows and len(rows) == self._batch:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._seconds_to_next_wake())
+
+    async def _claim(self, limit: int) -> list[Delivery]:
+        if self._calls is None:
+            return []
+        try:
+            return await self._calls.run(self._calls.store.claim_deliveries, self.owner, self.lease, limit)
+        except StoreUnavailable:
+            return []
+
+    def _seconds_to_next_wake(self) -> float:
+        now = self._clock()
+        while self._wake_times and self._wake_times[0] <= now:
+            heapq.heappop(self._wake_times)
+        if not self._wake_times:
+            return self._poll
+        return min(self._poll, (self._wake_times[0] - now).total_seconds())
+
+    # One attempt
+
+    def _start(self, job: _Job) -> None:
+        job.timer = None
+        self._spawn(self._attempt(job))
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _attempt(self, job: _Job) -> None:
+        job.state = _State.SENDING
+        outcome = await self._send(job)
+        if job.abandoned:
+            job.state = _State.DONE
+        elif outcome is None:
+            job.state = _State.DONE
+            if job.stored is not None:
+                await self._mark_delivered(job.stored.id)
+        elif isinstance(outcome, _Retry):
+            await self._plan_retry(job, outcome.retry_after)
+        else:
+            await self._fail(job, outcome)
+
+    async def _send(self, job: _Job) -> _Retry | str | None:
+        """``None`` if delivered, ``_Retry`` to try again, or the reason it never will be."""
+        if self._clock() >= job.not_after:
+            return "deadline_passed"
+        transport = self.transports.find(job.surface, job.kind)
+        if transport is None:
+            return "no_transport"
+        try:
+            await asyncio.wait_for(transport.send(job.target, job.payload), self._send_timeout)
+        except RetryableDelivery as error:
+            return _Retry(error.retry_after)
+        except PermanentDelivery as error:
+            return _printable_reason(error.reason)
+        except TimeoutError:
+            return _Retry(None)
+        except Exception as error:  # a transport's bug: say so, and retry it like a transient failure
+            log.error("delivery send raised surface=%s kind=%s error=%s", job.surface, job.kind, type(error).__name__)
+            return _Retry(None)
+        return None
+
+    async def _plan_retry(self, job: _Job, retry_after: float | None) -> None:
+        attempts = job.attempts + 1
+        now = self._clock()
+        at = self._policy.next_attempt(
+            attempts=attempts, now=now, not_after=job.not_after, retry_after=retry_after, random=self._random()
+        )
+        if at is None:
+            await self._fail(job, "retries_exhausted" if attempts >= self._policy.max_attempts else "deadline_passed")
+            return
+        job.attempts = attempts
+        job.state = _State.WAITING
+        if job.stored is not None:
+            try:
+                if await self._store_call("reschedule", job.stored.id, self.owner, at, attempts):
+                    self._wake_at(at)
+                job.state = _State.DONE  # the outbox row carries on, from the loop
+                return
+            except StoreUnavailable:
+                pass  # keep it here; its lease still keeps other replicas off it for a while
+        self._retry_in_memory(job, at - now)
+
+    def _retry_in_memory(self, job: _Job, delay: timedelta) -> None:
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(max(delay.total_seconds(), 0.0), self._start_timed, job)
+        job.timer = timer
+        self._timers.add(timer)
+
+    def _start_timed(self, job: _Job) -> None:
+        if job.timer is not None:
+            self._timers.discard(job.timer)
+        if not job.abandoned:
+            self._start(job)
+
+    def _cancel_timer(self, job: _Job) -> None:
+        if job.timer is not None:
+            job.timer.cancel()
+            self._timers.discard(job.timer)
+            job.timer = None
+
+    async def _fail(self, job: _Job, reason: str) -> None:
+        job.state, job.failure = _State.DONE, reason
+        log.warning(
+            "delivery failed surface=%s kind=%s reason=%s attempts=%d stored=%s",
+            job.surface,
+            job.kind,
+            reason,
+            job.attempts + 1,
+            job.stored is not None,
+        )
+        if job.stored is not None:
+            with contextlib.suppress(StoreUnavailable):  # its lease expires; whoever takes it fails it again
+                await self._store_call("mark_failed", job.stored.id, self.owner, reason)
+
+    async def _settle_done(self, job: _Job, row: Delivery) -> None:
+        if job.failure is None:
+            await self._mark_delivered(row.id)
+        else:
+            with contextlib.suppress(StoreUnavailable):
+                await self._store_call("mark_failed", row.id, self.owner, job.failure)
+
+    async def _mark_delivered(self, delivery_id: int) -> None:
+        try:
+            await self._store_call("mark_delivered", delivery_id)
+        except StoreUnavailable:
+            self._unmarked.add(delivery_id)  # the loop tries again before its lease runs out
+
+    async def _mark_unmarked(self) -> None:
+        for delivery_id in list(self._unmarked):
+            try:
+                await self._store_call("mark_delivered", delivery_id)
+            except StoreUnavailable:
+                return
+            self._unmarked.discard(delivery_id)
+
+    async def _store_call(self, method: str, *args: Any) -> Any:
+        assert self._calls is not None
+        return await self._calls.run(getattr(self._calls.store, method), *args)
+
+    def _wake_at(self, at: datetime) -> None:
+        heapq.heappush(self._wake_times, at)
+        self.kick()
+
+
+def _printable_reason(reason: str) -> str:
+    """A transport's reason as a short token, so it can neither carry text nor forge a log line."""
+    return _REASON.sub("_", str(reason))[:64] or "unknown"
+
+
+def _log_stopped(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("delivery sender stopped error=%s", type(task.exception()).__name__)
