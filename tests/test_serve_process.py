@@ -58,6 +58,10 @@ class Served:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def logged(self, **fields: object) -> bool:
+        """Some line of the log (each one a JSON object) holds all of ``fields``."""
+        return any(fields.items() <= json.loads(line).items() for line in self.log.splitlines())
+
     async def get(self, path: str) -> tuple[int, Any]:
         async with self.http.get(f"{self.base}{path}") as response:
             is_json = response.content_type == "application/json"
@@ -119,8 +123,8 @@ async def test_without_credentials_it_serves_health_and_says_why_slack_is_off(tm
         assert await served.get("/readyz") == (200, {"status": "ok", "store": True})
         assert await served.post("/slack/events", "{}", {"Content-Type": "application/json"}) == 404
         assert await served.stop() == 0
-    assert "surface=slack state=off reason=no credentials (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN or OAuth)" in (
-        served.log
+    assert served.logged(
+        surface="slack", state="off", reason="no credentials (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN or OAuth)"
     )
     assert (tmp_path / "herbot.db").is_file()
 
@@ -136,7 +140,7 @@ async def test_with_a_bot_token_a_signed_command_is_acked_in_time_and_answered(
     )
     async with herbot_serve(tmp_path, env) as served:
         await served.wait_until_serving()
-        assert "surface=slack state=on mode=http path=/slack/events oauth=False" in served.log
+        assert served.logged(surface="slack", state="on", mode="http", path="/slack/events", oauth=False)
         body = command_body("IHC 3+", slack_api.response_url("p1"))
         started = time.monotonic()
         status = await served.post("/slack/events", body, signed(body, FORM))
@@ -154,7 +158,7 @@ async def test_socket_mode_connects_from_a_real_process_and_answers(tmp_path: Pa
     )
     async with herbot_serve(tmp_path, env, "--socket-mode") as served:
         await served.wait_until_serving()
-        assert "surface=slack state=on mode=socket" in served.log
+        assert served.logged(surface="slack", state="on", mode="socket")
         payload = dict(parse_qsl(command_body("what is HER2-low?", slack_api.response_url("s1"))))
         envelope_id = await slack_api.send_envelope("slash_commands", payload, accepts_response_payload=True)
         await slack_api.wait_for(lambda: slack_api.acked(envelope_id))
@@ -164,3 +168,21 @@ async def test_socket_mode_connects_from_a_real_process_and_answers(tmp_path: Pa
     assert [call.token for call in slack_api.answered("apps.connections.open")] == [APP_TOKEN]
     assert APP_TOKEN not in served.log and BOT_TOKEN not in served.log
     assert json.dumps({"envelope_id": envelope_id}) in [json.dumps(message) for message in slack_api.socket_messages]
+
+
+async def test_at_debug_the_log_is_json_lines_without_the_text_of_refused_or_answered_requests(
+    tmp_path: Path, slack_api: FakeSlackApi
+) -> None:
+    env = environment(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, HERBOT_SLACK_API_URL=slack_api.api_url
+    )
+    body = command_body("IHC 3+ for Jane Roe MRN 4417-2291\n{}", slack_api.response_url("d1"))
+    async with herbot_serve(tmp_path, env, "--log-level", "debug") as served:
+        await served.wait_until_serving()
+        assert await served.post("/slack/events", body, {"Content-Type": FORM}) == 401
+        assert await served.post("/slack/events", body, signed(body, FORM)) == 200
+        await slack_api.wait_for(lambda: slack_api.answered("response_url:d1"))
+        assert await served.stop() == 0
+    assert served.logged(logger="herbot.http", route="/slack/events", status=401)
+    assert served.logged(logger="herbot.http", route="/slack/events", status=200)
+    assert [name for name in ("Jane", "Roe", "4417", "IHC 3+") if name in served.log] == []
