@@ -1,4 +1,4 @@
-"""The conversation service: load a conversation's state, route the message, save the state.
+"""The conversation service: load a conversation's state (its case and last subject), route, save the state.
 
 The only place where the router meets the store. ``prepare`` answers without writing, and says what
 the conversation's slots become (``Prepared.slots``), so a caller can save them in the same
@@ -16,6 +16,7 @@ from bot.engine import Report, report_fields, report_from_fields
 from bot.errors import InvalidValue, StoreUnavailable
 from bot.store import Store
 from intents.router import Answer, Router
+from intents.subject import PREFIX, Subject
 
 __all__ = ["MEMORY_LOST", "ConversationService", "Prepared"]
 
@@ -54,11 +55,11 @@ class ConversationService:
     def prepare(self, text: str, *, conversation: str | None = None, surface: str = "cli") -> Prepared:
         """Answer ``text`` without writing anything; the caller saves ``Prepared.slots``."""
         started = time.perf_counter()
-        prior, remembered = self._load(conversation)
-        answer = self._router.answer(text, prior, seed=conversation or "")
+        prior, subject, remembered = self._load(conversation)
+        answer = self._router.answer(text, prior, seed=conversation or "", subject=subject)
         slots = None
-        if conversation is not None and remembered and answer.values != prior:
-            slots = report_fields(answer.values) if not answer.values.is_empty else {}
+        if conversation is not None and remembered and (answer.values, answer.subject) != (prior, subject):
+            slots = {**report_fields(answer.values), **answer.subject.slots()}
         if conversation is not None and not remembered:
             answer = _memory_lost(answer)
         _log_answer(answer, surface, started)
@@ -78,18 +79,21 @@ class ConversationService:
             return False
         return True
 
-    def _load(self, conversation: str | None) -> tuple[Report, bool]:
+    def _load(self, conversation: str | None) -> tuple[Report, Subject, bool]:
         if conversation is None or self._store is None:
-            return Report(), conversation is None
+            return Report(), Subject(), conversation is None
         try:
-            return report_from_fields(self._store.load_slots(conversation)), True
+            slots = self._store.load_slots(conversation)
         except StoreUnavailable:
             log.warning("store unavailable while loading a conversation")
-            return Report(), False
+            return Report(), Subject(), False
+        subject = Subject.from_slots(slots)
+        try:
+            return report_from_fields({k: v for k, v in slots.items() if not k.startswith(PREFIX)}), subject, True
         except InvalidValue:
             # Values saved by an older release that the rules no longer accept: start the case afresh.
             log.warning("stored conversation values are no longer valid; starting afresh")
-            return Report(), True
+            return Report(), subject, True
 
 
 def _memory_lost(answer: Answer) -> Answer:

@@ -14,6 +14,7 @@ from bot.knowledge import Knowledge, load_knowledge
 from bot.render.text import TextRenderer
 from bot.settings import DATABASE_URLS, Settings, mask_url
 from intents.detection import load_detector
+from intents.detection.questions import load_question_matcher
 from intents.router import Router
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ class Services:
 
 
 def create_router() -> tuple[Knowledge, Router]:
-    """The packaged knowledge, and a router over it with the packaged detector: answers without memory."""
+    """The packaged knowledge, and a router over it with the packaged detector and question matcher."""
     knowledge = load_knowledge()
-    return knowledge, Router(knowledge, load_detector())
+    return knowledge, Router(knowledge, load_detector(), load_question_matcher(knowledge.questions))
 
 
 def create_services(settings: Settings, *, with_store: bool = True) -> Services:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from bot.engine import Report, classify, report_from_fields
-from bot.engine.explanation import Explanation
+from bot.engine.explanation import Claim, Explanation
+from bot.engine.questions import Question
+from bot.engine.topics import Topic
 from bot.errors import ConflictingValues, InvalidValue
 from bot.knowledge import Knowledge
 from intents.catalog import TOPIC_INTENTS, Intent
@@ -27,10 +30,14 @@ from intents.classify_values import (
 )
 from intents.conversation_values import NEW_CASE_NOTICE, merge_case, remembered_notice
 from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, Reason, normalise
+from intents.follow_up import FollowUp, FollowUpKind, read_follow_up, rewrite
 from intents.help import explain_help
 from intents.lessons import explain_lesson, lesson_subject, topic_named
+from intents.questions import MORE_ON, explain_question, value_line
 from intents.quiz import explain_quiz
+from intents.recall import explain_sources, explain_thanks, explain_trial, explain_year
 from intents.refusal import RefusalKind, decline_decision, explain_refusal
+from intents.subject import Subject
 from intents.topics import explain_topic
 from intents.treatment_context import asks_about_treatment, general_treatment_topic, with_general_evidence
 from intents.turn import Turn, understand
@@ -38,25 +45,45 @@ from intents.turn import Turn, understand
 __all__ = ["Answer", "Context", "Handler", "Reply", "Router"]
 
 _SHOW_REASONING = re.compile(r"^\W*(?:show\s+(?:the\s+|me\s+the\s+)?(?:reasoning|steps|working)|why\??)\W*$", re.I)
+_MORE_ON = re.compile(r"^\W*(?:more|tell me more|full answer|everything)\s+(?:on|about)\s+(?P<title>.+?)\W*$", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A message that reports values asks about a concept only when it is put as a question and reports few values.
+_QUESTION_WORDS = re.compile(
+    r"\?|^\W*(?:is|are|does|do|can|could|should|would|will|what|whats|what's|why|how|which|when|isn't|doesn't)\b",
+    re.I,
+)
+_MAX_CONCEPT_VALUES = 2
 _REFUSAL_KINDS = {Reason.PATIENT_SPECIFIC: RefusalKind.PATIENT_SPECIFIC, Reason.OTHER_CANCER: RefusalKind.OTHER_CANCER}
+
+
+class QuestionMatcher(Protocol):
+    """Finds the question-bank entry a message asks (``intents.detection``); ``None`` when none fits well."""
+
+    def match(self, text: str, *, intent: Intent | None = None) -> QuestionMatch | None: ...
+
+
+class QuestionMatch(Protocol):
+    question_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a handler answers: the understood message, the conversation's case so far, and a stable seed."""
+    """What a handler answers: the understood message, the conversation's case and subject, and a stable seed."""
 
     turn: Turn
     prior: Report
     seed: str = ""
+    subject: Subject = field(default_factory=Subject)
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a handler gives back: the explanation, the case now, and the value it could not use."""
+    """What a handler gives back: the explanation, the case now, the value it could not use, and the subject."""
 
     explanation: Explanation
     values: Report
     error: InvalidValue | None = None
+    subject: Subject | None = None
 
 
 Handler = Callable[[Context], Reply]
@@ -64,7 +91,7 @@ Handler = Callable[[Context], Reply]
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What the router decided: the explanation, the intent, and the conversation's case now."""
+    """What the router decided: the explanation, the intent, and the conversation's case and subject now."""
 
     explanation: Explanation
     intent: Intent
@@ -72,14 +99,21 @@ class Answer:
     values: Report = field(default_factory=Report)
     error: InvalidValue | None = None
     identifiers: tuple[str, ...] = ()
+    subject: Subject = field(default_factory=Subject)
+
+    @property
+    def question_id(self) -> str | None:
+        """The question-bank entry the answer leads with, if any."""
+        return self.explanation.question_id
 
 
 class Router:
-    """Turns a message into an ``Answer`` using the knowledge and the intent detector."""
+    """Turns a message into an ``Answer`` using the knowledge, the intent detector and the question matcher."""
 
-    def __init__(self, knowledge: Knowledge, detector: IntentDetector) -> None:
+    def __init__(self, knowledge: Knowledge, detector: IntentDetector, matcher: QuestionMatcher | None = None) -> None:
         self._knowledge = knowledge
         self._detector = detector
+        self._matcher = matcher
         self.handlers: Mapping[Intent, Handler] = {
             Intent.HELP: lambda context: Reply(explain_help(), context.prior),
             **dict.fromkeys(TOPIC_INTENTS, self._topic),
@@ -89,33 +123,139 @@ class Router:
             Intent.OUT_OF_SCOPE: self._out_of_scope,
         }
 
-    def answer(self, text: str, prior: Report | None = None, *, seed: str = "") -> Answer:
-        """Answer ``text`` in a conversation whose case so far is ``prior``."""
+    def answer(
+        self, text: str, prior: Report | None = None, *, seed: str = "", subject: Subject | None = None
+    ) -> Answer:
+        """Answer ``text`` in a conversation whose case so far is ``prior`` and last subject ``subject``."""
         turn = understand(text, self._detector)
         if turn.new_case and not turn.text:
             return Answer(explain_new_case(), Intent.CLASSIFY_VALUES, 1.0)
-        context = Context(turn, Report() if turn.new_case or prior is None else prior, seed)
-        guess = turn.guess
-        if not context.prior.is_empty and _SHOW_REASONING.match(turn.text):
-            intent, confidence, reply = Intent.CLASSIFY_VALUES, 1.0, self._remembered(context.prior)
-        elif guess.reason is Reason.CLASSIFIER and guess.confidence < CONFIDENCE_THRESHOLD:
-            intent, confidence, reply = guess.intent, guess.confidence, self._clarify(context)
-        else:
-            intent, confidence, reply = guess.intent, guess.confidence, self.handlers[guess.intent](context)
+        fresh = turn.new_case or prior is None
+        context = Context(turn, Report() if fresh else prior, seed, Subject() if fresh or subject is None else subject)
+        intent, confidence, reply = self._route(context)
         notices = (
             *((_identifiers_notice(turn.extraction.identifiers),) if turn.extraction.identifiers else ()),
             *((NEW_CASE_NOTICE,) if turn.new_case else ()),
             *reply.explanation.notices,
         )
         explanation = replace(reply.explanation, notices=notices)
-        return Answer(explanation, intent, confidence, reply.values, reply.error, turn.extraction.identifiers)
+        subject = context.subject if reply.subject is None else reply.subject
+        return Answer(explanation, intent, confidence, reply.values, reply.error, turn.extraction.identifiers, subject)
+
+    def _route(self, context: Context) -> tuple[Intent, float, Reply]:
+        turn, guess = context.turn, context.turn.guess
+        if not context.prior.is_empty and _SHOW_REASONING.match(turn.text):
+            return Intent.CLASSIFY_VALUES, 1.0, self._remembered(context.prior, full=True)
+        follow_up = read_follow_up(turn.text) if not turn.extraction.fields else None
+        answered = self._follow_up(follow_up, context) if follow_up else None
+        if answered is not None:
+            return answered
+        more = _MORE_ON.match(turn.text)
+        topic = self._topic_titled(more["title"]) if more else None
+        if topic is not None:
+            return Intent(topic.intent or Intent.LEARN), 1.0, self._full_topic(context, topic.id)
+        question = self._question(turn)
+        if question is not None and guess.reason is Reason.VALUES and _asks_concept(turn):
+            return Intent(question.intent), guess.confidence, self._answer_question(context, question, with_value=True)
+        if question is not None and guess.reason is Reason.CLASSIFIER:
+            return Intent(question.intent), guess.confidence, self._answer_question(context, question)
+        if guess.reason is Reason.CLASSIFIER and guess.confidence < CONFIDENCE_THRESHOLD:
+            return guess.intent, guess.confidence, self._clarify(context)
+        return guess.intent, guess.confidence, self.handlers[guess.intent](context)
+
+    def _question(self, turn: Turn) -> Question | None:
+        """The question-bank entry the message asks, when the matcher finds one (only for questions and values)."""
+        if self._matcher is None or turn.guess.reason not in (Reason.CLASSIFIER, Reason.VALUES):
+            return None
+        hint = turn.guess.intent if turn.guess.reason is Reason.CLASSIFIER else None
+        match = self._matcher.match(turn.text, intent=hint)
+        return self._knowledge.question(match.question_id) if match is not None else None
+
+    def _answer_question(self, context: Context, question: Question, *, with_value: bool = False) -> Reply:
+        value = None
+        if with_value:
+            try:
+                value = value_line(report_from_fields(context.turn.extraction.fields))
+            except InvalidValue:
+                value = None
+        explanation = explain_question(question, self._knowledge, value=value)
+        return Reply(explanation, context.prior, subject=Subject(question.id, question.topic_id))
+
+    # Follow-ups about the last subject
+
+    def _follow_up(self, follow_up: FollowUp, context: Context) -> tuple[Intent, float, Reply] | None:
+        """The answer to a follow-up about ``context.subject``, or ``None`` to answer the message on its own."""
+        if follow_up.kind is FollowUpKind.THANKS:
+            return Intent.HELP, 1.0, Reply(explain_thanks(), context.prior)
+        subject = context.subject
+        if subject.is_empty:
+            return None
+        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        intent = Intent(question.intent) if question else _topic_intent(self._knowledge, subject.topic_id)
+        if follow_up.kind is FollowUpKind.WHY:
+            if subject.classified and not context.prior.is_empty:
+                return Intent.CLASSIFY_VALUES, 1.0, self._remembered(context.prior, full=True)
+            if question is not None:
+                explanation = replace(explain_question(question, self._knowledge), full=True)
+                return intent, 1.0, Reply(explanation, context.prior)
+            return None
+        claims = self._subject_claims(subject, context.prior)
+        registry = self._knowledge.sources
+        if follow_up.kind is FollowUpKind.SOURCE:
+            return intent, 1.0, Reply(explain_sources(claims, registry), context.prior)
+        if follow_up.kind is FollowUpKind.TRIAL:
+            explanation = explain_trial(claims, registry)
+            return (
+                None
+                if explanation is None
+                else (intent, 1.0, Reply(replace(explanation, intent=intent), context.prior))
+            )
+        return self._ellipsis(follow_up.fragment, question, claims, context)
+
+    def _ellipsis(
+        self, fragment: str, question: Question | None, claims: tuple[Claim, ...], context: Context
+    ) -> tuple[Intent, float, Reply] | None:
+        """ "and for ultralow?": the last question asked about the fragment's subject, or the year's guideline."""
+        if question is not None and self._matcher is not None:
+            match = self._matcher.match(rewrite(question.ask, fragment))
+            found = self._knowledge.question(match.question_id) if match is not None else None
+            if found is not None and found.id != question.id:
+                return Intent(found.intent), 1.0, self._answer_question(context, found)
+        year = _YEAR.search(fragment)
+        if year is not None:
+            explanation = explain_year(claims, self._knowledge.sources, int(year.group(0)))
+            if explanation is not None:
+                intent = Intent(question.intent) if question else Intent.TESTING_GENERAL
+                return intent, 1.0, Reply(replace(explanation, intent=intent), context.prior)
+        return None
+
+    def _subject_claims(self, subject: Subject, prior: Report) -> tuple[Claim, ...]:
+        """The claims the last answer rested on: its question's facts, then its topic's, or the classification's."""
+        if subject.classified and not prior.is_empty:
+            return explain_classification(classify(prior)).claims
+        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        facts = tuple(self._knowledge.fact(f) for f in (*question.answer, *question.points)) if question else ()
+        topic = self._knowledge.topic(subject.topic_id) if subject.topic_id else None
+        return (*facts, *(topic.claims if topic else ()))
 
     # Handlers, one per intent family
 
     def _topic(self, context: Context) -> Reply:
         topic = self._knowledge.topic_for_intent(context.turn.guess.intent)
         assert topic is not None, f"no knowledge topic for intent {context.turn.guess.intent}"
-        return Reply(explain_topic(topic, context.turn.guess.intent), context.prior)
+        explanation = explain_topic(topic, context.turn.guess.intent)
+        more = MORE_ON.format(title=topic.title)
+        explanation = replace(explanation, follow_ups=(*explanation.follow_ups[:2], more))
+        return Reply(explanation, context.prior, subject=Subject(topic_id=topic.id))
+
+    def _full_topic(self, context: Context, topic_id: str) -> Reply:
+        topic = self._knowledge.topic(topic_id)
+        explanation = explain_topic(topic, topic.intent or Intent.LEARN, lesson=True)
+        return Reply(explanation, context.prior, subject=Subject(topic_id=topic.id))
+
+    def _topic_titled(self, title: str) -> Topic | None:
+        wanted = title.casefold()
+        return next((topic for topic in self._knowledge.topics if topic.title.casefold() == wanted), None)
 
     def _learn(self, context: Context) -> Reply:
         return Reply(explain_lesson(self._lesson_topic(context.turn.text), self._knowledge), context.prior)
@@ -164,12 +304,13 @@ class Router:
 
     # Shared steps
 
-    def _remembered(self, prior: Report) -> Reply:
-        return self._classified(prior, notices=(remembered_notice(describe_values(prior)),))
+    def _remembered(self, prior: Report, *, full: bool = False) -> Reply:
+        return self._classified(prior, notices=(remembered_notice(describe_values(prior)),), full=full)
 
-    def _classified(self, values: Report, *, notices: tuple[str, ...] = ()) -> Reply:
+    def _classified(self, values: Report, *, notices: tuple[str, ...] = (), full: bool = False) -> Reply:
         explanation = explain_classification(classify(values))
-        return Reply(replace(explanation, notices=(*notices, *explanation.notices)), values)
+        explanation = replace(explanation, notices=(*notices, *explanation.notices), full=full)
+        return Reply(explanation, values, subject=Subject(classified=True))
 
     def _lesson_topic(self, text: str) -> str | None:
         """The topic a learn request names: by title, then as a question would, then by keyword or search."""
@@ -188,6 +329,16 @@ class Router:
             or topic_named(subject, topics, by_keyword=True)
             or (facts[0].topic_id if facts else None)
         )
+
+
+def _asks_concept(turn: Turn) -> bool:
+    """A message with values asks about a concept when it is a question reporting at most two values."""
+    return bool(_QUESTION_WORDS.search(turn.text)) and len(turn.extraction.fields) <= _MAX_CONCEPT_VALUES
+
+
+def _topic_intent(knowledge: Knowledge, topic_id: str | None) -> Intent:
+    topic = knowledge.topic(topic_id) if topic_id else None
+    return Intent(topic.intent) if topic is not None and topic.intent else Intent.LEARN
 
 
 def _identifiers_notice(kinds: tuple[str, ...]) -> str:

@@ -19,6 +19,7 @@ from bot.services import Services, assemble_services
 from bot.settings import Settings
 from bot.store import Store, create_store
 from intents.detection import load_detector
+from intents.detection.questions import load_question_matcher
 from intents.router import Router
 
 
@@ -29,7 +30,7 @@ def knowledge() -> Knowledge:
 
 @pytest.fixture(scope="session")
 def router(knowledge: Knowledge) -> Router:
-    return Router(knowledge, load_detector())
+    return Router(knowledge, load_detector(), load_question_matcher(knowledge.questions))
 
 
 @pytest.fixture

@@ -38,12 +38,17 @@ def test_values_accumulate_in_the_store_across_messages(
 ) -> None:
     assert status(service.respond("IHC 2+", conversation=KEY)) == ("equivocal-needs-ish", None)
     assert status(service.respond("ratio 2.3, copies 3.8", conversation=KEY)) == ("needs-recount", 2)
-    assert conversation_store.load_slots(KEY) == {"ihc": "2+", "ish_ratio": "2.3", "ish_copy_number": "3.8"}
+    assert conversation_store.load_slots(KEY) == {
+        "ihc": "2+",
+        "ish_ratio": "2.3",
+        "ish_copy_number": "3.8",
+        "subject.classified": "yes",
+    }
 
 
 def test_only_parsed_values_are_stored_never_the_text(service: ConversationService, conversation_store: Store) -> None:
     service.respond("Name: Ann Lee, MRN 99887766 — HER2 IHC 1+, ER 90%", conversation=KEY)
-    assert conversation_store.load_slots(KEY) == {"ihc": "1+", "er_percent": "90"}
+    assert conversation_store.load_slots(KEY) == {"ihc": "1+", "er_percent": "90", "subject.classified": "yes"}
     with conversation_store.engine.connect() as connection:
         everything = repr(connection.execute(text("SELECT * FROM conversation_slots")).all())
     assert "Ann" not in everything and "99887766" not in everything

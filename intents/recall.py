@@ -1,0 +1,52 @@
+"""Answers about the last subject: thanks, its sources, the trial behind it, what a year's guideline said.
+
+Each function takes the claims the last answer rested on and returns a short ``Explanation``; the router
+decides which one a follow-up asks for (``intents.follow_up``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.engine.explanation import Claim, Explanation
+from bot.engine.sources import SourceKind, SourceRegistry
+
+__all__ = ["explain_sources", "explain_thanks", "explain_trial", "explain_year"]
+
+MAX_EXTRA = 2
+
+
+def explain_thanks() -> Explanation:
+    """A one-line acknowledgement."""
+    return Explanation(intent="help", headline=Claim("You're welcome. Ask me anything else about HER2.", ()))
+
+
+def explain_sources(claims: Sequence[Claim], registry: SourceRegistry) -> Explanation:
+    """The full references behind ``claims``, one point per source."""
+    ids = tuple(dict.fromkeys(source for claim in claims for source in claim.sources))
+    points = tuple(Claim(f"{source.short}: {source.citation}", (source.id,)) for source in registry.resolve(ids))
+    return Explanation(
+        intent="help", headline=Claim("The sources behind my last answer:", ()), points=points, full=True
+    )
+
+
+def explain_trial(claims: Sequence[Claim], registry: SourceRegistry) -> Explanation | None:
+    """The first of ``claims`` that cites a trial, with up to two more; ``None`` when none does."""
+    trial_claims = [claim for claim in claims if any(_kind(registry, s) is SourceKind.TRIAL for s in claim.sources)]
+    if not trial_claims:
+        return None
+    first, *others = dict.fromkeys(trial_claims)
+    return Explanation(intent="help", headline=first, points=tuple(others[:MAX_EXTRA]))
+
+
+def explain_year(claims: Sequence[Claim], registry: SourceRegistry, year: int) -> Explanation | None:
+    """The first of ``claims`` that cites a source of ``year`` (a guideline version), with up to two more."""
+    dated = [claim for claim in claims if any(registry.get(s).year == year for s in claim.sources if s in registry)]
+    if not dated:
+        return None
+    first, *others = dict.fromkeys(dated)
+    return Explanation(intent="help", headline=first, points=tuple(others[:MAX_EXTRA]))
+
+
+def _kind(registry: SourceRegistry, source_id: str) -> SourceKind | None:
+    return registry.get(source_id).kind if source_id in registry else None
