@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -10,6 +11,13 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 SIGNING_SECRET = "test-signing-secret"
+# Slack gives every command and button click its own trigger_id; herbot answers each trigger_id once.
+_TRIGGERS = itertools.count(1)
+
+
+def new_trigger_id() -> str:
+    """A trigger_id no other request in this test run has."""
+    return f"{next(_TRIGGERS)}.{time.time_ns()}.trigger"
 
 
 def signed(body: str, content_type: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
@@ -19,7 +27,15 @@ def signed(body: str, content_type: str, *, secret: str = SIGNING_SECRET, age: i
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature, "Content-Type": content_type}
 
 
-def command_body(text: str, response_url: str, *, team: str = "T1", channel: str = "C1", user: str = "U1") -> str:
+def command_body(
+    text: str,
+    response_url: str,
+    *,
+    team: str = "T1",
+    channel: str = "C1",
+    user: str = "U1",
+    trigger_id: str | None = None,
+) -> str:
     return urlencode(
         {
             "token": "legacy",
@@ -29,7 +45,7 @@ def command_body(text: str, response_url: str, *, team: str = "T1", channel: str
             "command": "/her2",
             "text": text,
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id or new_trigger_id(),
             "api_app_id": "A1",
         }
     )
@@ -85,6 +101,7 @@ def action_body(
     message_ts: str,
     thread_ts: str | None,
     ephemeral: bool = False,
+    trigger_id: str | None = None,
 ) -> str:
     payload = {
         "type": "block_actions",
@@ -92,7 +109,7 @@ def action_body(
         "user": {"id": "U1"},
         "api_app_id": "A1",
         "token": "legacy",
-        "trigger_id": "1.2.3",
+        "trigger_id": trigger_id or new_trigger_id(),
         "response_url": response_url,
         "container": {
             "type": "message",

@@ -1,6 +1,7 @@
 """Unexpected failures on Slack: caught once by Bolt's error handler, logged under an id, told to the person asking.
 
-The faults are real and at the outer edges: Slack's Web API refusing a post, a corrupt row in the database.
+The fault is real and at the outer edge: a corrupt row in the database. (Slack refusing an answer is not a
+listener failure: the sender logs it once and stops, see ``test_slack_delivery.py``.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from fakes.slack_api import Call, FakeSlackApi
 from slack_herbot import FORM, JSON, Herbot
-from slack_requests import action_body, command_body, event_body, mention, message_edit
+from slack_requests import action_body, command_body, event_body, mention, signed
 from sqlalchemy import update
 
 from bot.store import Store
@@ -47,32 +48,24 @@ def apology_id(call: Call) -> str:
     return found.group(1)
 
 
-async def test_a_refused_answer_to_a_mention_is_apologised_for_in_the_thread_with_the_logged_id(
-    herbot: Herbot, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+async def test_a_failing_mention_is_apologised_for_once_in_its_thread_though_slack_retries_it(
+    herbot: Herbot, slack_api: FakeSlackApi, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    slack_api.fail("chat.postMessage", "msg_too_long")
+    corrupt_conversation(store, "slack:T1:C1:100.1")
     asked = "IHC 2+ ratio 1.6 copies 3.2"
-    assert await herbot.post(event_body(mention(asked, ts="100.1"), event_id="EvFail"), JSON) == 200
-
+    body = event_body(mention(asked, ts="100.2", thread_ts="100.1"), event_id="EvFail")
+    assert await herbot.post(body, JSON) == 200
     await slack_api.wait_for(lambda: slack_api.answered("chat.postMessage"))
+    retry = {**signed(body, JSON), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert await herbot.post_raw(body, retry) == 200
+
     [apology] = slack_api.answered("chat.postMessage")
     assert (apology.args["channel"], apology.args["thread_ts"]) == ("C1", "100.1")
-    assert apology_id(apology) == logged_error_id(caplog, "SlackApiError", asked)
-
-
-async def test_a_refused_answer_to_an_edit_is_apologised_for_in_the_thread_of_the_original(
-    herbot: Herbot, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO)
-    slack_api.fail("chat.postMessage", "msg_too_long")
-    edit = message_edit("<@UBOT> IHC 3+", "<@UBOT> IHC 1+", ts="150.2", thread_ts="150.1")
-    assert await herbot.post(event_body(edit, event_id="EvEditFail"), JSON) == 200
-
-    await slack_api.wait_for(lambda: slack_api.answered("chat.postMessage"))
-    [apology] = slack_api.answered("chat.postMessage")
-    assert (apology.args["channel"], apology.args["thread_ts"]) == ("C1", "150.1")
-    assert apology_id(apology) == logged_error_id(caplog, "SlackApiError", "IHC 3+")
+    failures = [r.getMessage() for r in caplog.records if r.getMessage().startswith("slack listener failed")]
+    assert len(failures) == 2  # each delivery of the event failed, and only the first was answered
+    assert apology_id(apology) in failures[0]
+    assert all(asked not in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.parametrize(
@@ -97,26 +90,11 @@ async def test_a_corrupt_conversation_fails_a_command_or_button_and_the_person_i
     caplog.set_level(logging.INFO)
     corrupt_conversation(store, "slack:T1:C1:command:U1")
     asked = "IHC 3+ ER 80%"
-    # Bolt's asyncio runner answers 404 when the listener fails within its 10 ms poll of ack(): it resets the
-    # acknowledgement to None on failure (slack_bolt/listener/asyncio_runner.py). The apology arrives either way.
-    assert await herbot.post(request_body(asked, slack_api.response_url("r")), FORM) in (200, 404)
+    # Acked, with the apology recorded as the answer: retrying a request that fails on a bug would only fail again.
+    assert await herbot.post(request_body(asked, slack_api.response_url("r")), FORM) == 200
 
     await slack_api.wait_for(lambda: slack_api.answered("response_url:r"))
     [apology] = slack_api.answered("response_url:r")
     assert apology.args["response_type"] == "ephemeral"
     assert apology_id(apology) == logged_error_id(caplog, "JSONDecodeError", asked)
     assert slack_api.answered("chat.postMessage") == []
-
-
-async def test_an_apology_slack_also_refuses_is_logged_under_the_same_id(
-    herbot: Herbot, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO)
-    slack_api.fail("chat.postMessage", "channel_not_found", times=2)
-    assert await herbot.post(event_body(mention("what is TNBC?", ts="300.1"), event_id="EvFail2"), JSON) == 200
-
-    await slack_api.wait_for(lambda: len([c for c in slack_api.calls if c.method == "chat.postMessage"]) == 2)
-    error_id = logged_error_id(caplog, "SlackApiError", "what is TNBC?")
-    await slack_api.wait_for(lambda: any("apology not delivered" in r.getMessage() for r in caplog.records))
-    [undelivered] = [r.getMessage() for r in caplog.records if "apology not delivered" in r.getMessage()]
-    assert undelivered == f"slack apology not delivered error_id={error_id} error=SlackApiError"

@@ -62,9 +62,14 @@ class Inbox:
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     async def record(
-        self, key: str, deliveries: Sequence[NewDelivery], slots: Mapping[str, str] | None = None
+        self,
+        key: str,
+        deliveries: Sequence[NewDelivery],
+        slots: Mapping[str, str] | None = None,
+        *,
+        conversation: str | None = None,
     ) -> Recorded:
-        """Record request ``key``, its ``deliveries`` and the conversation's ``slots`` (as ``Store.record_request``).
+        """Record request ``key``, its ``deliveries`` and ``conversation``'s ``slots`` (as ``Store.record_request``).
 
         Raises ``ValueError`` for a key over 255 characters: the request is malformed (a 4xx, not a 5xx).
         """
@@ -74,7 +79,13 @@ class Inbox:
             return self._record_in_memory(key, deliveries, pending=None)
         sender, store = self._sender, self._calls.store
         pending = self._calls.submit(
-            store.record_and_claim, key, deliveries, slots, owner=sender.owner, lease=sender.lease
+            store.record_and_claim,
+            key,
+            deliveries,
+            slots,
+            conversation=conversation,
+            owner=sender.owner,
+            lease=sender.lease,
         )
         try:
             rows = await self._calls.wait(pending)

@@ -1,41 +1,39 @@
 """The Slack app: an async Bolt app over one bot token, or over OAuth installs kept in the store's database.
 
-Anything a listener did not expect ends in Bolt's global error handler (``report_failure``), once:
-it logs the exception type under a short error id and tells the person who asked, in place.
+Bolt runs with ``process_before_response``: a listener answers, records the answer (``bot.slack.answering``)
+and acks, and only then does Bolt send its HTTP response, so nothing acknowledged is lost. The answers are
+delivered by the delivery sender through the two Slack transports this module registers on it. Anything a
+listener did not expect ends in Bolt's global error handler (``bot.slack.failures``), once.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import aiohttp
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.delivery import Inbox, Sender, StoreCalls
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack.dedupe import AnswerEventsOnce
-from bot.slack.inbound import reply_target
+from bot.slack.answering import Answering
+from bot.slack.failures import APOLOGY, failure_reporter
 from bot.slack.listeners import register_listeners
+from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, SlackHttp, TokenLookup
 
-__all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "report_failure", "slack_enabled"]
-
-log = logging.getLogger("herbot.slack")
+__all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "slack_enabled"]
 
 # channels:history and groups:history let Slack send the edit of a channel message that mentioned herbot.
 BOT_SCOPES = (
@@ -49,18 +47,24 @@ BOT_SCOPES = (
     "im:write",
 )
 STATE_EXPIRATION_SECONDS = 600
-APOLOGY = (
-    "Sorry, something went wrong answering that (error id {error_id}). "
-    "Please try again; if it keeps happening, give this id to your admin."
-)
 
 
 class SlackApp:
-    """The Bolt app and the async engine its OAuth stores use (``None`` with a single bot token)."""
+    """The Bolt app, the async engine its OAuth stores use (``None`` with a single bot token), and what answers
+    for it: the answering threads and the HTTP session of its deliveries (``None`` in a bare app)."""
 
-    def __init__(self, bolt: AsyncApp, oauth_engine: AsyncEngine | None) -> None:
+    def __init__(
+        self,
+        bolt: AsyncApp,
+        oauth_engine: AsyncEngine | None,
+        *,
+        answering: Answering | None = None,
+        http: SlackHttp | None = None,
+    ) -> None:
         self.bolt = bolt
         self.oauth_engine = oauth_engine
+        self.answering = answering
+        self.http = http
 
     async def prepare(self) -> None:
         """Create the installation and state tables when installing through OAuth."""
@@ -71,6 +75,11 @@ class SlackApp:
         await flow.settings.state_store.create_tables()  # type: ignore[attr-defined]
 
     async def close(self) -> None:
+        """After the sender stopped: the answering threads, the delivery session, the OAuth engine."""
+        if self.answering is not None:
+            self.answering.close()
+        if self.http is not None:
+            await self.http.close()
         if self.oauth_engine is not None:
             await self.oauth_engine.dispose()
 
@@ -88,6 +97,7 @@ def _oauth_configured(settings: Settings) -> bool:
 
 
 def _web_client(settings: Settings, token: str | None) -> AsyncWebClient:
+    """Bolt's own client (``auth.test``, the OAuth exchange); answers go through the delivery transports."""
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url or AsyncWebClient.BASE_URL,
@@ -121,70 +131,57 @@ def _oauth_settings(settings: Settings) -> tuple[AsyncOAuthSettings, AsyncEngine
     return oauth, engine
 
 
-def create_slack_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> SlackApp:
-    """The Bolt app with herbot's listeners; Web API calls retry on rate limits and dropped connections."""
-    assert services.store is not None, "Slack needs the store (event ids, conversations)"
+def create_slack_app(
+    settings: Settings,
+    services: Services,
+    *,
+    inbox: Inbox,
+    sender: Sender,
+    calls: StoreCalls | None,
+    socket_mode: bool = False,
+) -> SlackApp:
+    """The Bolt app with herbot's listeners, recording answers in ``inbox`` (reading conversations through
+    ``calls``, ``None`` without a store) and delivering them through Slack transports registered on ``sender``."""
     signing_secret = settings.slack_signing_secret or ""
     oauth_engine = None
+    common: dict[str, Any] = {
+        "signing_secret": signing_secret,
+        "request_verification_enabled": False,  # bot.slack.routes verifies on the raw bytes first
+        "process_before_response": True,  # the ack leaves only after the listener recorded its answer
+    }
     if _oauth_configured(settings) and not settings.slack_bot_token:
         oauth, oauth_engine = _oauth_settings(settings)
-        bolt = AsyncApp(
-            signing_secret=signing_secret,
-            client=_web_client(settings, None),
-            oauth_settings=oauth,
-            request_verification_enabled=False,  # bot.slack.routes verifies on the raw bytes first
-        )
+        bolt = AsyncApp(client=_web_client(settings, None), oauth_settings=oauth, **common)
+        token_for = _installed_bot_token(oauth.installation_store)
     else:
-        bolt = AsyncApp(
-            signing_secret=signing_secret,
-            client=_web_client(settings, settings.slack_bot_token),
-            request_verification_enabled=False,  # bot.slack.routes verifies on the raw bytes first
+        bolt = AsyncApp(client=_web_client(settings, settings.slack_bot_token), **common)
+        token_for = _single_bot_token(settings.slack_bot_token)
+    http = SlackHttp()
+    sender.transports.register(SLACK, RESPOND, ResponseUrlTransport(http))
+    api_url = settings.slack_api_url or AsyncWebClient.BASE_URL
+    sender.transports.register(SLACK, POST, PostMessageTransport(http, api_url=api_url, token_for=token_for))
+    answering = Answering(services, inbox, calls)
+    register_listeners(bolt, answering)
+    bolt.error(failure_reporter(answering))
+    return SlackApp(bolt, oauth_engine, answering=answering, http=http)
+
+
+def _single_bot_token(token: str | None) -> TokenLookup:
+    async def token_for(_: Mapping[str, Any]) -> str | None:
+        return token
+
+    return token_for
+
+
+def _installed_bot_token(installations: AsyncInstallationStore) -> TokenLookup:
+    """The bot token of the workspace (or Enterprise Grid org) a delivery goes to, from its OAuth install."""
+
+    async def token_for(target: Mapping[str, Any]) -> str | None:
+        bot = await installations.async_find_bot(
+            enterprise_id=target.get("enterprise_id"),
+            team_id=target.get("team_id"),
+            is_enterprise_install=bool(target.get("is_enterprise_install")),
         )
-    bolt.use(AnswerEventsOnce(services.store))
-    register_listeners(bolt, services)
-    bolt.error(report_failure)
-    return SlackApp(bolt, oauth_engine)
+        return bot.bot_token if bot is not None else None
 
-
-async def report_failure(
-    error: Exception,
-    body: dict[str, Any],
-    respond: AsyncRespond | None,
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-) -> None:
-    """Bolt's global error handler: log the failure under a short id and tell the person who asked.
-
-    The log line names the exception type and where it was raised, never its message, which can
-    quote the text of the message being answered.
-    """
-    error_id = uuid.uuid4().hex[:8]
-    log.error("slack listener failed error_id=%s error=%s where=%s", error_id, type(error).__name__, _raised_at(error))
-    try:
-        await _apologise(APOLOGY.format(error_id=error_id), body, respond, client, context.bot_user_id)
-    except (TimeoutError, SlackClientError, aiohttp.ClientError) as failure:
-        # Often the same fault (Slack refusing the post) that failed the answer.
-        log.error("slack apology not delivered error_id=%s error=%s", error_id, type(failure).__name__)
-
-
-async def _apologise(
-    text: str, body: Mapping[str, Any], respond: AsyncRespond | None, client: AsyncWebClient, bot_user_id: str | None
-) -> None:
-    """Commands and buttons: privately, through their response URL; events: where herbot answers that event."""
-    if body.get("command") or body.get("type") == "block_actions":
-        if respond is not None:
-            await respond(text=text, response_type="ephemeral", replace_original=False)
-        return
-    target = reply_target(body, bot_user_id) if body.get("type") == "event_callback" else None
-    if target is not None:
-        await client.chat_postMessage(channel=target.channel, thread_ts=target.thread_ts, text=text)
-
-
-def _raised_at(error: BaseException) -> str:
-    """``file.py:line`` of the innermost frame of ``error``'s traceback, or ``-``."""
-    frame = error.__traceback__
-    if frame is None:
-        return "-"
-    while frame.tb_next is not None:
-        frame = frame.tb_next
-    return f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}"
+    return token_for

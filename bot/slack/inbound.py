@@ -25,6 +25,7 @@ __all__ = [
     "is_answerable_message",
     "is_answered_edit",
     "reply_target",
+    "request_key",
 ]
 
 _LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
@@ -38,6 +39,29 @@ class Inbound:
     conversation: str
     channel: str
     thread_ts: str | None
+
+
+def request_key(body: Mapping[str, Any]) -> str | None:
+    """The inbox key of a request: ``slack:event:<event_id>``, ``slack:command:<trigger_id>`` or
+    ``slack:action:<trigger_id>``; ``None`` without an id.
+
+    Slack redelivers an event under the same ``event_id``; a command or a button click is never
+    redelivered, so a second request with the same ``trigger_id`` is a replay.
+
+    >>> request_key({"type": "event_callback", "event_id": "Ev1"})
+    'slack:event:Ev1'
+    >>> request_key({"command": "/her2", "trigger_id": "1.2"}), request_key({"type": "url_verification"})
+    ('slack:command:1.2', None)
+    """
+    if body.get("type") == "event_callback":
+        kind, identifier = "event", body.get("event_id")
+    elif body.get("command"):
+        kind, identifier = "command", body.get("trigger_id")
+    elif body.get("type") == "block_actions":
+        kind, identifier = "action", body.get("trigger_id")
+    else:
+        return None
+    return f"slack:{kind}:{identifier}" if isinstance(identifier, str) and identifier else None
 
 
 def _team(body: Mapping[str, Any]) -> str:

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -204,18 +204,9 @@ def shape_problem(payload: dict[str, Any]) -> str | None:
 
 
 def _field_problem(fields: dict[str, Any], where: str, *, depth: int) -> str | None:
-    for key in _TEXT:
-        if fields.get(key) is not None and not isinstance(fields[key], str):
-            return f"invalid {where}{key}"
-    for key in _ENTITIES:
-        entity = fields.get(key)
-        if entity is not None and not isinstance(entity, str) and not _object_with_text_id(entity):
-            return f"invalid {where}{key}"
-    for key in _OBJECTS:
-        if key in fields and not isinstance(fields[key], dict):
-            return f"invalid {where}{key}"
-    for key in _OBJECT_LISTS:
-        if key in fields and not _list_of_objects(fields[key]):
+    for key, value in fields.items():
+        fits = _FIELD_TYPES.get(key)
+        if fits is not None and not fits(value):
             return f"invalid {where}{key}"
     if depth == _MAX_DEPTH:
         return None
@@ -231,12 +222,29 @@ def _field_problem(fields: dict[str, Any], where: str, *, depth: int) -> str | N
     return None
 
 
-def _object_with_text_id(value: object) -> bool:
-    return isinstance(value, dict) and (value.get("id") is None or isinstance(value["id"], str))
+def _text_or_null(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _entity(value: object) -> bool:
+    """An id, an object whose ``id`` (if any) is one, or null."""
+    return _text_or_null(value) or (isinstance(value, dict) and _text_or_null(value.get("id")))
+
+
+def _object(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def _list_of_objects(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+_FIELD_TYPES: dict[str, Callable[[object], bool]] = {
+    **dict.fromkeys(_TEXT, _text_or_null),
+    **dict.fromkeys(_ENTITIES, _entity),
+    **dict.fromkeys(_OBJECTS, _object),
+    **dict.fromkeys(_OBJECT_LISTS, _list_of_objects),
+}
 
 
 def _actions_with_ids(actions: object) -> bool:

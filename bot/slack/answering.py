@@ -1,0 +1,172 @@
+"""Answer one Slack request so that an acknowledged request is never left unanswered.
+
+Every listener runs the same steps, in this order::
+
+    parse -> read the conversation's slots (the store's timeout) -> answer and render (answering executor)
+          -> record inbox + outbox + slots (one transaction) -> ack -> the sender delivers
+
+Bolt runs with ``process_before_response``, so the HTTP response (the ack) leaves only once the listener
+has returned, after the answer was recorded. A request already in the inbox (Slack's retry, a replay of
+the same ``trigger_id``) records nothing and is acked without a second answer.
+
+Answering and rendering run on their own small thread pool, never touching the database: the
+conversation's slots are read beforehand through the store's bounded calls, so a stalled database can
+neither hold an answering thread nor delay an ack past the store's timeout, and a burst of long messages
+only queues behind itself. While the store is down the request goes to the in-memory inbox, and the
+answer says that the conversation's memory is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from bot.conversation import ConversationService, Prepared
+from bot.delivery import Inbox, NewDelivery, Recorded, StoreCalls
+from bot.errors import StoreUnavailable
+from bot.render.slack import SlackMessage, SlackRenderer
+from bot.services import Services
+from bot.slack.inbound import Inbound, decode_values, encode_values
+from intents.router import Answer
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+__all__ = ["ANSWER_WORKERS", "EDIT_MEMORY_LOST", "EDIT_NOTICE", "Answering", "Deliver"]
+
+log = logging.getLogger("herbot.slack")
+
+T = TypeVar("T")
+
+# Answering is CPU work of a few milliseconds; more threads than cores only make a burst slower for everyone.
+ANSWER_WORKERS = 4
+
+EDIT_NOTICE = (
+    "Edited message: this answer replaces my earlier one. I read the edited message as a new case, "
+    "so values given earlier in this conversation are not used; repeat any you still need."
+)
+EDIT_MEMORY_LOST = "I couldn't reach my conversation memory, so this answer uses only the edited message."
+
+Deliver = Callable[[SlackMessage], Sequence[NewDelivery]]
+"""Where a rendered answer goes: the deliveries to record for it."""
+
+
+class _ReadSlots:
+    """The conversation's slots as read before answering, for ``ConversationService.prepare``.
+
+    ``None`` means the store could not be read: ``prepare`` then answers from this message alone and says
+    memory is unavailable, as it does when its store fails.
+    """
+
+    def __init__(self, slots: dict[str, str] | None) -> None:
+        self._slots = slots
+
+    def load_slots(self, key: str) -> dict[str, str]:
+        if self._slots is None:
+            raise StoreUnavailable(url="-")
+        return dict(self._slots)
+
+
+class Answering:
+    """Answers Slack requests on its own executor and records each answer before the caller acks."""
+
+    def __init__(
+        self,
+        services: Services,
+        inbox: Inbox,
+        calls: StoreCalls | None,
+        *,
+        workers: int = ANSWER_WORKERS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._services = services
+        self._renderer = SlackRenderer(services.knowledge.sources)
+        self._inbox = inbox
+        self._calls = calls
+        self._clock = clock
+        self._executor = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="herbot-slack-answer")
+
+    def now(self) -> datetime:
+        """When a request arrived, for its deliveries' deadlines."""
+        return self._clock()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def reply(self, key: str, inbound: Inbound, deliver: Deliver) -> Recorded:
+        """Answer ``inbound`` in its conversation and record the answer under ``key``."""
+        slots = await self._read_slots(inbound.conversation)
+        prepared, message = await self._run(self._answer, inbound, slots)
+        return await self._record(key, deliver(message), inbound.conversation, prepared.slots)
+
+    async def reply_to_edit(self, key: str, inbound: Inbound, deliver: Deliver) -> Recorded:
+        """Answer an edited message as a new case: no earlier value stays, and the conversation keeps its values."""
+        memory = await self._read_slots(inbound.conversation) is not None
+        prepared, message = await self._run(self._answer_edit, inbound, memory)
+        # Measured against an empty conversation, "nothing changed" still means forgetting what was there.
+        slots = (prepared.slots or {}) if memory else None
+        return await self._record(key, deliver(message), inbound.conversation, slots)
+
+    async def show_reasoning(self, key: str, token: str, deliver: Deliver) -> Recorded:
+        """The steps behind a classification whose values a button carries."""
+        message = await self._run(self._reasoning, token)
+        return await self._record(key, deliver(message), None, None)
+
+    async def record_only(self, key: str, deliveries: Sequence[NewDelivery]) -> Recorded:
+        """Record ready-made deliveries (an apology) under ``key``."""
+        return await self._record(key, deliveries, None, None)
+
+    # On the answering executor
+
+    def _answer(self, inbound: Inbound, slots: dict[str, str] | None) -> tuple[Prepared, SlackMessage]:
+        prepared = self._prepare(inbound, slots)
+        return prepared, self._render(prepared.answer)
+
+    def _prepare(self, inbound: Inbound, slots: dict[str, str] | None) -> Prepared:
+        """``ConversationService.prepare`` over the slots already read: it decides what they become."""
+        service = ConversationService(self._services.router, cast("Store", _ReadSlots(slots)))
+        return service.prepare(inbound.text or "help", conversation=inbound.conversation, surface="slack")
+
+    def _answer_edit(self, inbound: Inbound, memory: bool) -> tuple[Prepared, SlackMessage]:
+        prepared = self._prepare(inbound, {})
+        answer = prepared.answer
+        notices = (EDIT_NOTICE, *(() if memory else (EDIT_MEMORY_LOST,)), *answer.explanation.notices)
+        answer = replace(answer, explanation=replace(answer.explanation, notices=notices))
+        return prepared, self._render(answer)
+
+    def _reasoning(self, token: str) -> SlackMessage:
+        answer = self._services.router.answer("show the reasoning", decode_values(token))
+        return self._render(answer, show_steps=True)
+
+    def _render(self, answer: Answer, *, show_steps: bool = False) -> SlackMessage:
+        has_steps = answer.explanation.classification is not None and not answer.values.is_empty
+        token = encode_values(answer.values) if has_steps and not show_steps else None
+        return self._renderer.render(answer.explanation, show_steps=show_steps, reasoning_token=token)
+
+    # Around it
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def _read_slots(self, conversation: str) -> dict[str, str] | None:
+        """The conversation's saved values; ``None`` if the store did not answer within its timeout."""
+        if self._calls is None:
+            return None
+        try:
+            return await self._calls.run(self._calls.store.load_slots, conversation)
+        except StoreUnavailable:
+            log.warning("store unavailable while reading a conversation")
+            return None
+
+    async def _record(
+        self, key: str, deliveries: Sequence[NewDelivery], conversation: str | None, slots: dict[str, str] | None
+    ) -> Recorded:
+        recorded = await self._inbox.record(key, deliveries, slots, conversation=conversation)
+        if recorded is Recorded.DUPLICATE:
+            log.info("slack request already answered kind=%s", key.split(":")[1])
+        return recorded

@@ -1,0 +1,86 @@
+"""Slack answers as outbox deliveries: where a rendered ``SlackMessage`` goes, and until when it is worth sending.
+
+Two kinds, each with its transport in ``bot.slack.transport``:
+
+- ``("slack", "respond")``: posted to a command's or a button's response URL, as Bolt's ``respond()``
+  posts it. Slack honours a response URL for 30 minutes, so nothing is tried after that (less a margin
+  for the request in flight).
+- ``("slack", "post")``: ``chat.postMessage`` to a channel and thread, with the token of the workspace the
+  request came from (looked up when sending; tokens are never stored with a delivery).
+
+The payload is the rendered answer only: never the text of the message it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+
+from bot.delivery import NewDelivery
+from bot.render.slack import SlackMessage
+from bot.slack.inbound import Inbound
+from bot.slack.transport import POST, RESPOND, SLACK
+
+__all__ = ["POST_VALIDITY", "RESPONSE_URL_VALIDITY", "Workspace", "post_delivery", "respond_delivery", "workspace_of"]
+
+RESPONSE_URL_VALIDITY = timedelta(minutes=30) - timedelta(seconds=30)
+# A threaded answer is still useful later, but not once the conversation has long moved on.
+POST_VALIDITY = timedelta(hours=1)
+
+Workspace = Mapping[str, Any]
+"""``team_id``, ``enterprise_id`` and ``is_enterprise_install`` of the request: whose bot token posts."""
+
+
+def workspace_of(context: AsyncBoltContext) -> Workspace:
+    """The workspace Bolt authorised the request for."""
+    return {
+        "team_id": context.team_id,
+        "enterprise_id": context.enterprise_id,
+        "is_enterprise_install": bool(context.is_enterprise_install),
+    }
+
+
+def respond_delivery(
+    response_url: str,
+    message: SlackMessage,
+    *,
+    received_at: datetime,
+    response_type: str | None = "ephemeral",
+    replace_original: bool = False,
+) -> NewDelivery:
+    """``message`` for ``response_url``, as ``respond(text=, blocks=, response_type=, replace_original=)``."""
+    payload = {**_content(message), "replace_original": replace_original}
+    if response_type is not None:
+        payload["response_type"] = response_type
+    return NewDelivery(
+        surface=SLACK,
+        kind=RESPOND,
+        target={"response_url": response_url},
+        payload=payload,
+        not_after=received_at + RESPONSE_URL_VALIDITY,
+    )
+
+
+def post_delivery(
+    inbound: Inbound, message: SlackMessage, *, workspace: Workspace, received_at: datetime
+) -> NewDelivery:
+    """``message`` posted in ``inbound``'s channel and thread, links and media not unfurled."""
+    target: dict[str, Any] = {
+        "channel": inbound.channel,
+        "team_id": workspace.get("team_id"),
+        "enterprise_id": workspace.get("enterprise_id"),
+        "is_enterprise_install": bool(workspace.get("is_enterprise_install")),
+    }
+    if inbound.thread_ts:
+        target["thread_ts"] = inbound.thread_ts
+    payload = {**_content(message), "unfurl_links": False, "unfurl_media": False}
+    return NewDelivery(surface=SLACK, kind=POST, target=target, payload=payload, not_after=received_at + POST_VALIDITY)
+
+
+def _content(message: SlackMessage) -> dict[str, Any]:
+    """The fallback text, and the blocks if there are any (a plain-text message has none)."""
+    blocks = message.block_dicts()
+    return {"text": message.text, "blocks": blocks} if blocks else {"text": message.text}

@@ -1,0 +1,159 @@
+"""Deliver a recorded Slack answer: a post to a response URL (what Bolt's ``respond()`` does) or ``chat.postMessage``.
+
+Each send is one HTTP request; whether and when to try again is the retry policy's business. Slack's answers
+are translated here, at one seam::
+
+    delivered            HTTP 200 (and ``ok: true`` from the Web API)
+    RetryableDelivery    429 (with its Retry-After), 5xx, Slack's own transient errors, a timeout, a dropped
+                         connection
+    PermanentDelivery    anything else: ``not_in_channel``, ``channel_not_found``, ``token_revoked``,
+                         ``account_inactive``, a response URL past its 30 minutes or five uses (404
+                         ``expired_url`` / ``used_url``), a message Slack will never take
+
+The requests are made with aiohttp directly, not slack_sdk's clients: those log request payloads at DEBUG
+and bring their own retries, and here neither may happen. A failure's reason is Slack's short error code,
+never anything from the payload.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+
+from bot.delivery import PermanentDelivery, RetryableDelivery
+
+__all__ = [
+    "POST",
+    "RESPOND",
+    "SLACK",
+    "PostMessageTransport",
+    "ResponseUrlTransport",
+    "SlackHttp",
+    "TokenLookup",
+]
+
+SLACK = "slack"
+RESPOND = "respond"
+POST = "post"
+DEFAULT_TIMEOUT_S = 10.0
+# Slack's Web API errors that say "try again later" rather than "never".
+TRANSIENT_API_ERRORS = frozenset(
+    {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+_ERROR_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+TokenLookup = Callable[[Mapping[str, Any]], Awaitable[str | None]]
+"""The bot token for a delivery's target (its team, enterprise), or ``None`` if herbot is not installed there."""
+
+
+class SlackHttp:
+    """One aiohttp session for every delivery, opened in the running loop on first use."""
+
+    def __init__(self, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def post_json(
+        self, url: str, payload: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> tuple[int, Mapping[str, str], str]:
+        """POST ``payload`` as JSON; the status, headers and body text. A timeout or a dropped connection is
+        retryable."""
+        try:
+            async with self.session().post(url, json=dict(payload), headers=dict(headers or {})) as response:
+                return response.status, response.headers, await response.text(errors="replace")
+        except TimeoutError:
+            raise RetryableDelivery(retry_after=None) from None
+        except aiohttp.ClientError:
+            raise RetryableDelivery(retry_after=None) from None
+
+
+class ResponseUrlTransport:
+    """``("slack", "respond")``: the payload posted to ``target["response_url"]``, as Bolt's ``respond()`` posts it."""
+
+    def __init__(self, http: SlackHttp) -> None:
+        self._http = http
+
+    async def send(self, target: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
+        url = target.get("response_url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise PermanentDelivery(reason="no_response_url")
+        status, headers, body = await self._http.post_json(url, payload)
+        if status == 200:
+            return
+        _raise_for_status(status, headers)
+        raise PermanentDelivery(reason=_error_code(body.strip(), status))
+
+
+class PostMessageTransport:
+    """``("slack", "post")``: ``chat.postMessage`` to ``target["channel"]`` (and ``thread_ts``), with the bot
+    token of the target's workspace."""
+
+    def __init__(self, http: SlackHttp, *, api_url: str, token_for: TokenLookup) -> None:
+        self._http = http
+        self._url = f"{api_url.rstrip('/')}/chat.postMessage"
+        self._token_for = token_for
+
+    async def send(self, target: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
+        token = await self._token_for(target)
+        if not token:
+            raise PermanentDelivery(reason="not_installed")
+        message = {**payload, "channel": target.get("channel")}
+        if target.get("thread_ts"):
+            message["thread_ts"] = target["thread_ts"]
+        headers = {"Authorization": f"Bearer {token}"}
+        status, response_headers, body = await self._http.post_json(self._url, message, headers)
+        _raise_for_status(status, response_headers)
+        error = _api_error(body)
+        if error is None:
+            return
+        if error in TRANSIENT_API_ERRORS:
+            raise RetryableDelivery(retry_after=_retry_after(response_headers))
+        raise PermanentDelivery(reason=error)
+
+
+def _raise_for_status(status: int, headers: Mapping[str, str]) -> None:
+    """429 and 5xx are worth another try; other statuses are for the caller to judge."""
+    if status == 429:
+        raise RetryableDelivery(retry_after=_retry_after(headers))
+    if status >= 500:
+        raise RetryableDelivery(retry_after=_retry_after(headers))
+
+
+def _api_error(body: str) -> str | None:
+    """``None`` for a Web API answer with ``ok: true``; else Slack's error code."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return "invalid_response"
+    if not isinstance(answer, dict):
+        return "invalid_response"
+    if answer.get("ok") is True:
+        return None
+    return _error_code(str(answer.get("error") or ""), 200)
+
+
+def _error_code(text: str, status: int) -> str:
+    """Slack's short error code (``expired_url``), or ``http_<status>`` for anything that does not look like one."""
+    return text if _ERROR_CODE.fullmatch(text) else f"http_{status}"
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 3600 else None
