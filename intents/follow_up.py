@@ -8,7 +8,9 @@
 - ``SOURCE``: "source?", "ref?" -> the full references of the last answer;
 - ``TRIAL``: "which trial showed that?" -> the subject's fact that cites a trial;
 - ``ELLIPSIS``: "and for ultralow?", "what about PR?", "is that the same in 2023?" -> the last question
-  asked again about the new thing (``rewrite``), matched against the question bank.
+  asked again about the new thing (``rewrite``), matched against the question bank;
+- ``PRONOUN``: "how common is it?", "how are they treated?" (no word of the subject) -> the message with
+  the pronoun replaced by the last subject's name.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["FollowUp", "FollowUpKind", "read_follow_up", "rewrite"]
+__all__ = ["FollowUp", "FollowUpKind", "name_pronoun", "read_follow_up", "rewrite"]
 
 
 class FollowUpKind(StrEnum):
@@ -26,6 +28,7 @@ class FollowUpKind(StrEnum):
     SOURCE = "source"
     TRIAL = "trial"
     ELLIPSIS = "ellipsis"
+    PRONOUN = "pronoun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +66,15 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_WORDS = 8
+_PRONOUN = re.compile(r"\b(?:it|its|this|that|they|them|those|these)\b", re.IGNORECASE)
 
 
-def read_follow_up(text: str) -> FollowUp | None:
-    """The follow-up ``text`` is, or ``None`` for a message that stands on its own."""
+def read_follow_up(text: str, *, names_subject: bool = False) -> FollowUp | None:
+    """The follow-up ``text`` is, or ``None`` for a message that stands on its own.
+
+    ``names_subject`` says the message has a word of herbot's subject of its own, so a pronoun in it does not
+    make it a follow-up ("is it HER2-low if IHC is 1+?").
+    """
     if _THANKS.match(text):
         return FollowUp(FollowUpKind.THANKS)
     if _WHY.match(text):
@@ -78,7 +86,18 @@ def read_follow_up(text: str) -> FollowUp | None:
     ellipsis = _ELLIPSIS.match(text)
     if ellipsis and len(text.split()) <= _ELLIPSIS_WORDS:
         return FollowUp(FollowUpKind.ELLIPSIS, ellipsis["rest"].strip())
+    if not names_subject and len(text.split()) <= _ELLIPSIS_WORDS and _PRONOUN.search(text):
+        return FollowUp(FollowUpKind.PRONOUN, text)
     return None
+
+
+def name_pronoun(text: str, name: str) -> str:
+    """``text`` with its first pronoun replaced by ``name``.
+
+    >>> name_pronoun("how common is it?", "HER2-low")
+    'how common is HER2-low?'
+    """
+    return _PRONOUN.sub(name, text, count=1)
 
 
 # Things a follow-up can swap into the last question, by kind: the first matching pattern names it.

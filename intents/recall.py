@@ -14,6 +14,7 @@ from bot.engine.sources import SourceKind, SourceRegistry
 __all__ = ["explain_sources", "explain_thanks", "explain_trial", "explain_year"]
 
 MAX_EXTRA = 2
+_TRIALS = (SourceKind.TRIAL, SourceKind.STUDY)
 
 
 def explain_thanks() -> Explanation:
@@ -21,18 +22,27 @@ def explain_thanks() -> Explanation:
     return Explanation(intent="help", headline=Claim("You're welcome. Ask me anything else about HER2.", ()))
 
 
-def explain_sources(claims: Sequence[Claim], registry: SourceRegistry) -> Explanation:
-    """The full references behind ``claims``, one point per source."""
+def explain_sources(claims: Sequence[Claim], registry: SourceRegistry, *, trial: bool | None = None) -> Explanation:
+    """The full references behind ``claims``, one point per source; ``trial=False`` says no trial is among them."""
     ids = tuple(dict.fromkeys(source for claim in claims for source in claim.sources))
     points = tuple(Claim(f"{source.short}: {source.citation}", (source.id,)) for source in registry.resolve(ids))
-    return Explanation(
-        intent="help", headline=Claim("The sources behind my last answer:", ()), points=points, full=True
+    headline = (
+        "No single trial: my last answer rests on these guidelines and studies."
+        if trial is False
+        else "The sources behind my last answer:"
     )
+    return Explanation(intent="help", headline=Claim(headline, ()), points=points, full=True)
 
 
-def explain_trial(claims: Sequence[Claim], registry: SourceRegistry) -> Explanation | None:
-    """The first of ``claims`` that cites a trial, with up to two more; ``None`` when none does."""
-    trial_claims = [claim for claim in claims if any(_kind(registry, s) is SourceKind.TRIAL for s in claim.sources)]
+def explain_trial(
+    claims: Sequence[Claim], registry: SourceRegistry, *, shown: Claim | None = None
+) -> Explanation | None:
+    """The first of ``claims`` that cites a trial or study, with up to two more; ``None`` when none does.
+
+    ``shown`` (the last answer's first sentence) comes last: the reader has it already.
+    """
+    ordered = sorted(claims, key=lambda claim: claim.text == (shown.text if shown else None))
+    trial_claims = [claim for claim in ordered if any(_kind(registry, s) in _TRIALS for s in claim.sources)]
     if not trial_claims:
         return None
     first, *others = dict.fromkeys(trial_claims)

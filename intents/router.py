@@ -30,7 +30,8 @@ from intents.classify_values import (
 )
 from intents.conversation_values import NEW_CASE_NOTICE, merge_case, remembered_notice
 from intents.detection import CONFIDENCE_THRESHOLD, IntentDetector, Reason, normalise
-from intents.follow_up import FollowUp, FollowUpKind, read_follow_up, rewrite
+from intents.detection.domain import mentions_topic
+from intents.follow_up import FollowUp, FollowUpKind, name_pronoun, read_follow_up, rewrite
 from intents.help import explain_help
 from intents.lessons import explain_lesson, lesson_subject, topic_named
 from intents.questions import MORE_ON, explain_question, value_line
@@ -127,7 +128,7 @@ class Router:
         self, text: str, prior: Report | None = None, *, seed: str = "", subject: Subject | None = None
     ) -> Answer:
         """Answer ``text`` in a conversation whose case so far is ``prior`` and last subject ``subject``."""
-        turn = understand(text, self._detector)
+        turn = understand(self._spelt_out(text, subject), self._detector)
         if turn.new_case and not turn.text:
             return Answer(explain_new_case(), Intent.CLASSIFY_VALUES, 1.0)
         fresh = turn.new_case or prior is None
@@ -146,16 +147,21 @@ class Router:
         turn, guess = context.turn, context.turn.guess
         if not context.prior.is_empty and _SHOW_REASONING.match(turn.text):
             return Intent.CLASSIFY_VALUES, 1.0, self._remembered(context.prior, full=True)
-        follow_up = read_follow_up(turn.text) if not turn.extraction.fields else None
-        answered = self._follow_up(follow_up, context) if follow_up else None
-        if answered is not None:
-            return answered
+        follow_up = read_follow_up(turn.text, names_subject=mentions_topic(normalise(turn.text)))
+        # "what about ER 0 PR 0?" after a classification adds values to the case: it is not a concept question.
+        adds_values = follow_up is not None and bool(turn.extraction.fields or turn.extraction.conflicts)
+        if follow_up is not None and not adds_values:
+            answered = self._follow_up(follow_up, context)
+            if answered is not None:
+                return answered
+            if not context.subject.is_empty:
+                return self._unresolved_follow_up(context)
         more = _MORE_ON.match(turn.text)
         topic = self._topic_titled(more["title"]) if more else None
         if topic is not None:
             return Intent(topic.intent or Intent.LEARN), 1.0, self._full_topic(context, topic.id)
         question = self._question(turn)
-        if question is not None and guess.reason is Reason.VALUES and _asks_concept(turn):
+        if question is not None and guess.reason is Reason.VALUES and _asks_concept(turn) and not adds_values:
             return Intent(question.intent), guess.confidence, self._answer_question(context, question, with_value=True)
         if question is not None and guess.reason is Reason.CLASSIFIER:
             return Intent(question.intent), guess.confidence, self._answer_question(context, question)
@@ -191,43 +197,82 @@ class Router:
         if subject.is_empty:
             return None
         question = self._knowledge.question(subject.question_id) if subject.question_id else None
-        intent = Intent(question.intent) if question else _topic_intent(self._knowledge, subject.topic_id)
+        intent = self._subject_intent(subject, question)
         if follow_up.kind is FollowUpKind.WHY:
             if subject.classified and not context.prior.is_empty:
                 return Intent.CLASSIFY_VALUES, 1.0, self._remembered(context.prior, full=True)
             if question is not None:
                 explanation = replace(explain_question(question, self._knowledge), full=True)
                 return intent, 1.0, Reply(explanation, context.prior)
+            if subject.topic_id is not None:
+                return intent, 1.0, self._full_topic(context, subject.topic_id)
             return None
         claims = self._subject_claims(subject, context.prior)
         registry = self._knowledge.sources
         if follow_up.kind is FollowUpKind.SOURCE:
             return intent, 1.0, Reply(explain_sources(claims, registry), context.prior)
         if follow_up.kind is FollowUpKind.TRIAL:
-            explanation = explain_trial(claims, registry)
-            return (
-                None
-                if explanation is None
-                else (intent, 1.0, Reply(replace(explanation, intent=intent), context.prior))
-            )
+            shown = claims[0] if claims else None
+            explanation = explain_trial(claims, registry, shown=shown) or explain_sources(claims, registry, trial=False)
+            return intent, 1.0, Reply(replace(explanation, intent=intent), context.prior)
         return self._ellipsis(follow_up.fragment, question, claims, context)
 
     def _ellipsis(
         self, fragment: str, question: Question | None, claims: tuple[Claim, ...], context: Context
     ) -> tuple[Intent, float, Reply] | None:
-        """ "and for ultralow?": the last question asked about the fragment's subject, or the year's guideline."""
-        if question is not None and self._matcher is not None:
-            match = self._matcher.match(rewrite(question.ask, fragment))
-            found = self._knowledge.question(match.question_id) if match is not None else None
-            if found is not None and found.id != question.id:
-                return Intent(found.intent), 1.0, self._answer_question(context, found)
+        """The last question asked about the fragment's subject ("and for ultralow?"), or the year's guideline."""
+        base = question.ask if question is not None else self._subject_name(context.subject, None)
+        answered = self._about_subject(rewrite(base, fragment), context, skip=question)
+        if answered is not None:
+            return answered
         year = _YEAR.search(fragment)
         if year is not None:
             explanation = explain_year(claims, self._knowledge.sources, int(year.group(0)))
             if explanation is not None:
-                intent = Intent(question.intent) if question else Intent.TESTING_GENERAL
+                intent = self._subject_intent(context.subject, question)
                 return intent, 1.0, Reply(replace(explanation, intent=intent), context.prior)
         return None
+
+    def _about_subject(
+        self, text: str, context: Context, *, skip: Question | None = None
+    ) -> tuple[Intent, float, Reply] | None:
+        """The question-bank entry ``text`` (a follow-up spelt out) asks, unless it is ``skip``."""
+        match = self._matcher.match(text) if self._matcher is not None else None
+        found = self._knowledge.question(match.question_id) if match is not None else None
+        if match is None or found is None or (skip is not None and found.id == skip.id):
+            return None
+        return Intent(found.intent), match.confidence, self._answer_question(context, found)
+
+    def _unresolved_follow_up(self, context: Context) -> tuple[Intent, float, Reply]:
+        """A follow-up about the last subject that no answer fits: ask, offering that subject's questions."""
+        subject = context.subject
+        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        intent = self._subject_intent(subject, question)
+        facts = self._knowledge.index.search(f"{self._subject_name(subject, question)} {context.turn.text}")
+        return intent, 0.0, Reply(explain_clarification([intent], facts), context.prior)
+
+    def _spelt_out(self, text: str, subject: Subject | None) -> str:
+        """``text`` with a pronoun that stands for the last subject named: "how common is it?" after TNBC."""
+        if subject is None or subject.is_empty:
+            return text
+        follow_up = read_follow_up(text, names_subject=mentions_topic(normalise(text)))
+        if follow_up is None or follow_up.kind is not FollowUpKind.PRONOUN:
+            return text
+        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        return name_pronoun(text, self._subject_name(subject, question))
+
+    def _subject_name(self, subject: Subject, question: Question | None) -> str:
+        """What a pronoun about the last subject stands for: its topic's title, or its question."""
+        if subject.topic_id is not None:
+            return self._knowledge.topic(subject.topic_id).title
+        return question.ask if question is not None else "this case"
+
+    def _subject_intent(self, subject: Subject, question: Question | None) -> Intent:
+        if question is not None:
+            return Intent(question.intent)
+        if subject.classified:
+            return Intent.CLASSIFY_VALUES
+        return _topic_intent(self._knowledge, subject.topic_id)
 
     def _subject_claims(self, subject: Subject, prior: Report) -> tuple[Claim, ...]:
         """The claims the last answer rested on: its question's facts, then its topic's, or the classification's."""
