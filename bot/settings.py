@@ -33,6 +33,9 @@ DEFAULT_DATABASE_URL = "sqlite:///herbot.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3978
 DEFAULT_SLOT_TTL_MINUTES = 30.0
+DEFAULT_DELIVERY_LEASE_SECONDS = 30.0
+# A lease must outlast one send (10 s), or another replica would take a delivery still in flight.
+MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS = 11.0, 3600.0
 MAX_SLOT_TTL_MINUTES = 525_600.0  # a year: longer is a mistake, and timedelta overflows near 1.5e12 minutes
 DATABASE_URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
 # The store runs on these backends and drivers (an empty driver is the backend's default).
@@ -48,6 +51,7 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     slot_ttl: timedelta = timedelta(minutes=DEFAULT_SLOT_TTL_MINUTES)
+    delivery_lease: timedelta = timedelta(seconds=DEFAULT_DELIVERY_LEASE_SECONDS)
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
@@ -122,6 +126,21 @@ def _slot_ttl(text: str | None) -> timedelta:
     return timedelta(minutes=minutes)
 
 
+def _delivery_lease(text: str | None) -> timedelta:
+    """How long a replica holds the deliveries it is sending; after a crash, how long until another takes them."""
+    name = "HERBOT_DELIVERY_LEASE_SECONDS"
+    allowed = f"a number of seconds from {MIN_DELIVERY_LEASE_SECONDS:.0f} to {MAX_DELIVERY_LEASE_SECONDS:.0f}"
+    if text is None:
+        return timedelta(seconds=DEFAULT_DELIVERY_LEASE_SECONDS)
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise InvalidSetting(name=name, value=text, allowed=allowed) from None
+    if not MIN_DELIVERY_LEASE_SECONDS <= seconds <= MAX_DELIVERY_LEASE_SECONDS:  # nan fails this too
+        raise InvalidSetting(name=name, value=text, allowed=allowed)
+    return timedelta(seconds=seconds)
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -159,6 +178,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         host=get("HERBOT_HOST") or DEFAULT_HOST,
         port=_port(get("HERBOT_PORT")),
         slot_ttl=_slot_ttl(get("HERBOT_SLOT_TTL_MINUTES")),
+        delivery_lease=_delivery_lease(get("HERBOT_DELIVERY_LEASE_SECONDS")),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
         slack_app_token=get("SLACK_APP_TOKEN"),

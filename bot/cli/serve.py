@@ -29,14 +29,16 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool, log_lev
     from aiohttp import web
 
     from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
-    from bot.server import create_server
+    from bot.server import DeliveryOptions, create_server
     from bot.services import create_services
     from bot.settings import load_settings
 
     configure_logging(logging.getLevelNamesMapping()[log_level.upper()])
     settings = load_settings()
     services = create_services(settings)
-    app = create_server(settings, services, socket_mode=socket_mode)
+    app = create_server(
+        settings, services, socket_mode=socket_mode, delivery_options=DeliveryOptions(lease=settings.delivery_lease)
+    )
     address = (host or settings.host, port or settings.port)
     try:
         web.run_app(

@@ -43,6 +43,7 @@ class Call:
     token: str | None
     status: int = 200
     error: str | None = None
+    arrival: int = 0  # the order calls arrived in (a slow call is recorded once answered, with its arrival)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class FakeSlackApi:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     socket_messages: list[dict[str, Any]] = field(default_factory=list)
     _envelope_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    arrivals: int = 0
 
     async def start(self) -> None:
         app = web.Application()
@@ -128,6 +130,10 @@ class FakeSlackApi:
     def delivered(self, method: str) -> list[Call]:
         """Accepted calls of ``method`` (``response_url`` for every response URL): what people saw."""
         return [call for call in self.received(method) if call.status == 200 and call.error is None]
+
+    def _arrive(self) -> int:
+        self.arrivals += 1
+        return self.arrivals
 
     def _next_fault(self, method: str) -> Fault | None:
         for key in (method, RESPONSE_URL if method.startswith(f"{RESPONSE_URL}:") else None):
@@ -202,6 +208,7 @@ class FakeSlackApi:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        arrival = self._arrive()
         args = await self._arguments(request)
         auth = request.headers.get("Authorization", "")
         if auth.startswith("Basic "):
@@ -211,22 +218,29 @@ class FakeSlackApi:
             token = None
         else:
             token = auth.removeprefix("Bearer ") or args.get("token")
-        fault = self._next_fault(method)
+        call = Call(method, args, token, arrival=arrival)
+        # Like Slack, finish what arrived even if the caller hangs up (or dies) before the answer.
+        return await asyncio.shield(self._api_answer(call, self._next_fault(method)))
+
+    async def _api_answer(self, call: Call, fault: Fault | None) -> web.Response:
         if fault is not None:
             await asyncio.sleep(fault.delay)
             if fault.status == 429:
-                self.calls.append(Call(method, args, token, status=429))
+                call.status = 429
+                self.calls.append(call)
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(fault.retry_after)}
                 )
             if fault.status != 200:
-                self.calls.append(Call(method, args, token, status=fault.status))
+                call.status = fault.status
+                self.calls.append(call)
                 return web.json_response({"ok": False, "error": "internal_error"}, status=fault.status)
             if fault.error is not None:
-                self.calls.append(Call(method, args, token, error=fault.error))
+                call.error = fault.error
+                self.calls.append(call)
                 return web.json_response({"ok": False, "error": fault.error})
-        self.calls.append(Call(method, args, token))
-        return web.json_response(self._answer(method, args, token))
+        self.calls.append(call)
+        return web.json_response(self._answer(call.method, call.args, call.token))
 
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         if method == "auth.test":
@@ -274,20 +288,26 @@ class FakeSlackApi:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         method = f"{RESPONSE_URL}:{request.match_info['name']}"
-        args = await self._arguments(request)
-        fault = self._next_fault(method)
+        arrival = self._arrive()
+        call = Call(method, await self._arguments(request), None, arrival=arrival)
+        return await asyncio.shield(self._response_url_answer(call, self._next_fault(method)))
+
+    async def _response_url_answer(self, call: Call, fault: Fault | None) -> web.Response:
         if fault is not None:
             await asyncio.sleep(fault.delay)
+            if fault.status == 429:
+                call.status = 429
+                self.calls.append(call)
+                return web.Response(status=429, text="rate_limited", headers={"Retry-After": str(fault.retry_after)})
             if fault.status != 200:
-                self.calls.append(Call(method, args, None, status=fault.status))
-                if fault.status == 429:
-                    headers = {"Retry-After": str(fault.retry_after)}
-                    return web.Response(status=429, text="rate_limited", headers=headers)
+                call.status = fault.status
+                self.calls.append(call)
                 return web.Response(status=fault.status, text="internal_error")
             if fault.error is not None:
-                self.calls.append(Call(method, args, None, status=404, error=fault.error))
+                call.status, call.error = 404, fault.error
+                self.calls.append(call)
                 return web.Response(status=404, text=fault.error)
-        self.calls.append(Call(method, args, None))
+        self.calls.append(call)
         return web.Response(text="ok")
 
 
