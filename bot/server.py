@@ -1,4 +1,14 @@
-"""``herbot serve``: one aiohttp application for every surface, plus health, readiness and store purging."""
+"""``herbot serve``: one aiohttp application for every surface, plus health, readiness, delivery and store purging.
+
+Start-up, in order: the store is migrated under the migration lock (replicas starting together take
+turns; a database that cannot be reached is reported by ``/readyz`` and migrated once it answers),
+each surface registers its transports, then the delivery sender sweeps what a dead process left
+undelivered and keeps delivering in the background. Shutdown runs the other way round.
+
+``/readyz`` answers within the store calls' timeout, whatever the database does: 200 only when the
+store answers at the expected migration with every table present; a store that lost its tables is
+migrated again in the background, and the server is ready again without a restart.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +16,44 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.delivery import Inbox, Sender, StoreCalls
 from bot.logs import PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.calls import DEFAULT_STORE_TIMEOUT_S
 from bot.store.purge import PurgeSchedule, purge_periodically
+from bot.store.readiness import StoreReadiness, StoreStatus
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
     from slack_bolt.async_app import AsyncApp
 
-__all__ = ["PathOnlyAccessLogger", "create_server"]
+__all__ = ["DELIVERY", "DeliveryOptions", "PathOnlyAccessLogger", "ServerDelivery", "create_server"]
 
 log = logging.getLogger("herbot.server")
 
 DEFAULT_PURGE = PurgeSchedule()
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOptions:
+    """How the server talks to its store and delivers: timeouts, the sender's lease and its poll interval."""
+
+    store_timeout_s: float = DEFAULT_STORE_TIMEOUT_S
+    lease: timedelta = timedelta(seconds=30)
+    poll: timedelta = timedelta(seconds=1)
+    # Start-up waits this long for the migration, then serves (not ready) while it goes on.
+    startup_migration_timeout_s: float = 30.0
+
+
+DEFAULT_DELIVERY = DeliveryOptions()
 
 
 def create_server(
@@ -33,25 +62,68 @@ def create_server(
     *,
     socket_mode: bool = False,
     purge: PurgeSchedule | None = DEFAULT_PURGE,
+    delivery_options: DeliveryOptions = DEFAULT_DELIVERY,
 ) -> web.Application:
-    """The application: ``/healthz``, ``/readyz``, each surface whose credentials are configured, and
-    a background purge of the store on ``purge``'s schedule (``None``: no purging)."""
+    """The application: ``/healthz``, ``/readyz``, each surface whose credentials are configured, the
+    delivery sender, and a background purge of the store on ``purge``'s schedule (``None``: no purging)."""
     app = web.Application()
+    delivery = app[DELIVERY] = _create_delivery(services, delivery_options)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
     async def readyz(_: web.Request) -> web.Response:
-        store_ok = services.store is not None and await asyncio.to_thread(services.store.ping)
-        return web.json_response(
-            {"status": "ok" if store_ok else "unavailable", "store": store_ok}, status=200 if store_ok else 503
-        )
+        status = await delivery.readiness.check() if delivery.readiness is not None else None
+        if status is StoreStatus.READY:
+            return web.json_response({"status": "ok", "store": True})
+        reason = status.value if status is not None else "no store"
+        return web.json_response({"status": "unavailable", "store": False, "reason": reason}, status=503)
 
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", readyz)])
-    _mount_slack(app, settings, services, socket_mode=socket_mode)
+    _mount_slack(app, settings, services, delivery, socket_mode=socket_mode)
+    # After every surface registered its transports (the start-up sweep sends at once), and stopped before
+    # they close their connections: cleanup runs in reverse.
+    _deliver_in_background(app, delivery)
     if services.store is not None and purge is not None:
         _purge_in_background(app, services.store, purge)
     return app
+
+
+@dataclass(frozen=True, slots=True)
+class ServerDelivery:
+    """The store's bounded calls (``None`` without a store), the sender and the inbox every surface shares."""
+
+    calls: StoreCalls | None
+    sender: Sender
+    inbox: Inbox
+    readiness: StoreReadiness | None
+    options: DeliveryOptions
+
+
+# The application's delivery parts, for surfaces mounted from outside this module and for tests.
+DELIVERY = web.AppKey("delivery", ServerDelivery)
+
+
+def _create_delivery(services: Services, options: DeliveryOptions) -> ServerDelivery:
+    store = services.store
+    calls = StoreCalls(store, timeout=options.store_timeout_s) if store is not None else None
+    sender = Sender(calls, lease=options.lease, poll=options.poll)
+    readiness = StoreReadiness(calls) if calls is not None else None
+    return ServerDelivery(calls, sender, Inbox(calls, sender), readiness, options)
+
+
+def _deliver_in_background(app: web.Application, delivery: ServerDelivery) -> None:
+    async def run_sender(_: web.Application) -> AsyncIterator[None]:
+        if delivery.readiness is not None:
+            status = await delivery.readiness.migrate(timeout=delivery.options.startup_migration_timeout_s)
+            log.info("store state=%s", status.value)
+        await delivery.sender.start()
+        yield
+        await delivery.sender.close()
+        if delivery.calls is not None:
+            delivery.calls.close()
+
+    app.cleanup_ctx.append(run_sender)
 
 
 def _purge_in_background(app: web.Application, store: Store, schedule: PurgeSchedule) -> None:
@@ -79,7 +151,9 @@ def _log_purge_failure(task: asyncio.Task[None]) -> None:
         log.error("store purge stopped error=%s", type(task.exception()).__name__)
 
 
-def _mount_slack(app: web.Application, settings: Settings, services: Services, *, socket_mode: bool) -> None:
+def _mount_slack(
+    app: web.Application, settings: Settings, services: Services, delivery: ServerDelivery, *, socket_mode: bool
+) -> None:
     from bot.slack import create_slack_app, slack_enabled, slack_routes
 
     if not slack_enabled(settings, socket_mode=socket_mode):
@@ -90,7 +164,9 @@ def _mount_slack(app: web.Application, settings: Settings, services: Services, *
         )
         log.info("surface=slack state=off reason=no credentials (set %s)", needed)
         return
-    slack = create_slack_app(settings, services, socket_mode=socket_mode)
+    slack = create_slack_app(
+        settings, services, inbox=delivery.inbox, sender=delivery.sender, calls=delivery.calls, socket_mode=socket_mode
+    )
 
     async def run_slack(_: web.Application) -> AsyncIterator[None]:
         await slack.prepare()
