@@ -28,7 +28,7 @@ def test_ask_json_prints_the_contract(run) -> None:
     result = run("ask", "--json", "what does HER2-low mean?")
     data = json.loads(result.stdout)
     assert result.exit_code == 0
-    assert set(data) >= {"intent", "confidence", "values", "classification", "error", "text", "sources"}
+    assert set(data) >= {"intent", "confidence", "answer", "values", "classification", "error", "text", "sources"}
     assert (data["intent"], data["classification"], data["error"], data["values"]) == (
         "define-her2-low",
         None,
@@ -36,7 +36,15 @@ def test_ask_json_prints_the_contract(run) -> None:
         {},
     )
     assert data["text"].startswith("HER2-low means a HER2-negative tumour")
-    assert {s["id"] for s in data["sources"]} >= {"destiny-breast04", "asco-cap-her2-2023"}
+    assert {s["id"] for s in data["sources"]} >= {"destiny-breast04"}
+
+
+def test_ask_json_names_the_question_bank_entry_and_keeps_the_topic_one_step_away(run) -> None:
+    data = json.loads(run("ask", "--json", "does 2+ = her2 low?").stdout)
+    assert (data["intent"], data["answer"]) == ("define-her2-low", "her2-low.is-2plus-low")
+    assert data["text"].startswith("Not by itself: IHC 2+ counts as HER2-low only once ISH is negative")
+    assert "More on HER2-low" in data["follow_ups"]
+    assert json.loads(run("ask", "--json", "IHC 2+ ratio 1.6 copies 3.2").stdout)["answer"] is None
 
 
 def test_ask_classifies_values_in_the_json_contract(run) -> None:
