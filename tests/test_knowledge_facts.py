@@ -34,25 +34,14 @@ MENTION = re.compile(r"\bgroups? [1-5]\b|\bIHC (?:0|[0-3]\+)|(?<![\w.])[0-3]\+(?
 OUTCOME = re.compile(r"positive|negative|equivocal|HER2-low|ultralow|HER2-0|recount|adjudicat", re.IGNORECASE)
 
 NO_CHECK = {
-    "older-criteria:points.5": "states the superseded 2007 criteria, which the engine must not apply",
-    "testing-general:caveats.2": "names the IHC 0 vs 1+ boundary, not an outcome of a score",
-    "testing-ihc:caveats.1": "names the IHC 0 vs 1+ boundary, not an outcome of a score",
-    "treatment-her2-low:caveats.2": "names the IHC 0 vs 1+ threshold, not an outcome of a score",
+    "older-criteria.2007-criteria": "states the superseded 2007 criteria, which the engine must not apply",
+    "testing-general.low-not-category": "names the IHC 0 vs 1+ boundary, not an outcome of a score",
+    "testing-ihc.low-not-category": "names the IHC 0 vs 1+ boundary, not an outcome of a score",
+    "treatment-her2-low.eligibility-not-category": "names the IHC 0 vs 1+ threshold, not an outcome of a score",
 }
 
-
-def facts() -> dict[str, Claim]:
-    """Every topic fact by id: ``<topic>:headline`` or ``<topic>:<points|more|caveats>.<n>`` (n from 1)."""
-    found = {}
-    for topic in TOPICS:
-        found[f"{topic.id}:headline"] = topic.headline
-        for section in ("points", "more", "caveats"):
-            for number, claim in enumerate(getattr(topic, section), start=1):
-                found[f"{topic.id}:{section}.{number}"] = claim
-    return found
-
-
-FACTS = facts()
+# Every fact of every topic (summary, deeper facts, caveats and the question bank's facts), by its id.
+FACTS: dict[str, Claim] = {claim.id: claim for topic in TOPICS for claim in topic.claims if claim.id}
 STATES_OUTCOME = sorted(
     id_ for id_, claim in FACTS.items() if MENTION.search(claim.text) and OUTCOME.search(claim.text)
 )
