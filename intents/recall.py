@@ -1,4 +1,4 @@
-"""Answers about the last subject: thanks, its sources, the trial behind it, what a year's guideline said.
+"""Answers about the last subject: its sources, the trial behind it, what a year's guideline said.
 
 Each function takes the claims the last answer rested on and returns a short ``Explanation``; the router
 decides which one a follow-up asks for (``intents.follow_up``).
@@ -11,15 +11,10 @@ from collections.abc import Sequence
 from bot.engine.explanation import Claim, Explanation
 from bot.engine.sources import SourceKind, SourceRegistry
 
-__all__ = ["explain_sources", "explain_thanks", "explain_trial", "explain_year"]
+__all__ = ["explain_sources", "explain_trial", "explain_year"]
 
 MAX_EXTRA = 2
 _TRIALS = (SourceKind.TRIAL, SourceKind.STUDY)
-
-
-def explain_thanks() -> Explanation:
-    """A one-line acknowledgement."""
-    return Explanation(intent="help", headline=Claim("You're welcome. Ask me anything else about HER2.", ()))
 
 
 def explain_sources(claims: Sequence[Claim], registry: SourceRegistry, *, trial: bool | None = None) -> Explanation:

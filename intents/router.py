@@ -36,8 +36,9 @@ from intents.help import explain_help
 from intents.lessons import explain_lesson, lesson_subject, topic_named
 from intents.questions import MORE_ON, explain_question, value_line
 from intents.quiz import explain_quiz
-from intents.recall import explain_sources, explain_thanks, explain_trial, explain_year
+from intents.recall import explain_sources, explain_trial, explain_year
 from intents.refusal import RefusalKind, decline_decision, explain_refusal
+from intents.small_talk import explain_greeting, explain_thanks, is_greeting
 from intents.subject import Subject
 from intents.topics import explain_topic
 from intents.treatment_context import asks_about_treatment, general_treatment_topic, with_general_evidence
@@ -116,7 +117,7 @@ class Router:
         self._detector = detector
         self._matcher = matcher
         self.handlers: Mapping[Intent, Handler] = {
-            Intent.HELP: lambda context: Reply(explain_help(), context.prior),
+            Intent.HELP: self._help,
             **dict.fromkeys(TOPIC_INTENTS, self._topic),
             Intent.CLASSIFY_VALUES: self._classify_values,
             Intent.LEARN: self._learn,
@@ -301,6 +302,9 @@ class Router:
     def _topic_titled(self, title: str) -> Topic | None:
         wanted = title.casefold()
         return next((topic for topic in self._knowledge.topics if topic.title.casefold() == wanted), None)
+
+    def _help(self, context: Context) -> Reply:
+        return Reply(explain_greeting() if is_greeting(context.turn.text) else explain_help(), context.prior)
 
     def _learn(self, context: Context) -> Reply:
         return Reply(explain_lesson(self._lesson_topic(context.turn.text), self._knowledge), context.prior)
