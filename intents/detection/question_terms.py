@@ -1,17 +1,18 @@
 """The terms a question is matched on: normalised words, one name per drug, test and category, no filler.
 
-Matching a message to a question-bank entry compares words, so words that mean the same thing get one
-name first ("tx" and "treated" are ``treat``; "enhertu", "t-dxd" and "trastuzumab deruxtecan" are ``tdxd``;
-"fish" and "ish" are ``ish``), short function words are dropped, and a plural ``s`` is cut. Word bigrams
-of the remaining terms are added (``her2_low``), so "HER2-low" and "low HER2 expression" stay apart
-from "low" alone.
+Matching a message to a question-bank entry compares words, so misspelt subject words are corrected
+("tripel", "treatmnt"; ``spelling.py``), words that mean the same thing get one name ("tx" and "treated"
+are ``treat``; "enhertu", "t-dxd" and "trastuzumab deruxtecan" are ``tdxd``; "fish" and "ish" are ``ish``),
+a receptor's percentage becomes the band that decides its reading ("ER 0.5%" is ``erbelow1``), short
+function words are dropped, and a plural ``s`` is cut. Word bigrams of the remaining terms are added
+(``her2_low``), so "HER2-low" and "low HER2 expression" stay apart from "low" alone.
 
 >>> question_terms("What's the tx for HER2-low? (Enhertu)")
 ['what', 'treat', 'her2', 'low', 'tdxd', 'what_treat', 'treat_her2', 'her2_low', 'low_tdxd']
 >>> canonical_words("is er low basically tnbc?? HER2+ vs her2-negative")
 ['er', 'low', 'basically', 'tnbc', 'her2', 'pos', 'vs', 'her2', 'neg']
 >>> canonical_words("ER 0.5% - er-low? and 12 percent PgR")
-['er', 'erbelow1', 'er', 'low', '12', 'percent', 'pr']
+['er', 'erbelow1', 'er', 'low', 'pr', 'prabove10']
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from intents.detection.domain import SPELLINGS
 from intents.detection.features import words
 from intents.detection.normalise import normalise
+from intents.detection.spelling import correct_spelling
 
 __all__ = ["STOPWORDS", "canonical_words", "question_terms"]
 
@@ -115,12 +118,14 @@ _RECEPTOR_PERCENT = re.compile(
     r"\b(?P<r1>er|pr|pgr)\s*(?:of|at|=|:|is)?\s*(?P<v1>\d+(?:\.\d+)?)\s*(?:%|percent\b)?"
     r"|\b(?P<v2>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s*(?:of\s+)?(?:cells\s+)?(?P<r2>er|pr|pgr)\b"
 )
-_PLURAL = re.compile(r"(?<=[a-z]{3})s$")
+# Subject words are kept as they are; other long words one edit from one of them are corrected to it.
+_SUBJECT_WORDS = frozenset(SPELLINGS)
+_PLURAL = re.compile(r"(?<=[a-z]{3})(?<![siu])s$")
 
 
 def canonical_words(text: str) -> list[str]:
     """The normalised words of ``text`` with synonyms joined and function words dropped."""
-    cleaned = _RECEPTOR_PERCENT.sub(_percent_band, normalise(text))
+    cleaned = correct_spelling(_RECEPTOR_PERCENT.sub(_percent_band, normalise(text)), _SUBJECT_WORDS)
     for pattern, name in _JOINED:
         cleaned = pattern.sub(name, cleaned)
     result = []
@@ -131,7 +136,7 @@ def canonical_words(text: str) -> list[str]:
         if word.endswith(("+", "-")) and not word[0].isdigit():
             sign = "pos" if word.endswith("+") else "neg"
             word = word.rstrip("+-")
-        name = _SYNONYMS.get(word, _PLURAL.sub("", word) if not word.endswith("ss") else word)
+        name = _SYNONYMS.get(word, _PLURAL.sub("", word))
         result += [term for term in (name, sign) if term]
     return result
 

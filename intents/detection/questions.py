@@ -44,8 +44,7 @@ from pathlib import Path
 
 from bot.engine.questions import Question
 from intents.catalog import Intent
-from intents.detection.question_rankers import Bm25Ranker, Ranked
-from intents.detection.question_terms import question_terms
+from intents.detection.question_rankers import ASK_WEIGHT, Bm25Ranker, Ranked, entry_documents
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -60,9 +59,9 @@ __all__ = [
 log = logging.getLogger("herbot.intents")
 
 # Below this confidence a match is not trusted (see the module docstring for how it was chosen).
-MATCH_THRESHOLD = 0.3
+MATCH_THRESHOLD = 0.05
 # Bump when the terms (question_terms.py) or the document layout change what a stored index means.
-FORMAT = 1
+FORMAT = 2
 _INDEX = ("data", "question_index.json")
 
 
@@ -89,17 +88,17 @@ class QuestionMatcher:
     @classmethod
     def from_questions(cls, questions: Sequence[Question]) -> QuestionMatcher:
         """A matcher over ``questions``, built now."""
-        documents, owners = _documents(questions)
-        return cls.from_documents(questions, documents, owners)
+        return cls.from_documents(questions, *_documents(questions))
 
     @classmethod
     def from_documents(
-        cls, questions: Sequence[Question], documents: Sequence[Sequence[str]], owners: Sequence[int]
+        cls, questions: Sequence[Question], documents: Sequence[Sequence[str]], asks: Sequence[Sequence[str]]
     ) -> QuestionMatcher:
-        """A matcher over ``questions`` whose phrasings are already ``documents`` of terms, owned by entries."""
+        """A matcher over ``questions`` whose texts are already terms: all of each entry's, and its ask's."""
         ids = tuple(question.id for question in questions)
         intents = tuple(Intent(question.intent) for question in questions)
-        return cls(ids, intents, Bm25Ranker.from_terms(documents, owners))
+        ranker = Bm25Ranker.from_terms(documents, range(len(documents)), asks, ask_weight=ASK_WEIGHT)
+        return cls(ids, intents, ranker)
 
     def rank(self, text: str, *, intent: Intent | None = None) -> Ranked:
         """Every entry sharing a term with ``text`` and its confidence, best first (only ``intent``'s, if given)."""
@@ -118,9 +117,8 @@ class QuestionMatcher:
         return QuestionMatch(self.ids[entry], self.intents[entry], confidence, runner_up, second)
 
 
-def _documents(questions: Sequence[Question]) -> tuple[list[list[str]], list[int]]:
-    pairs = [(text, entry) for entry, q in enumerate(questions) for text in (q.ask, *q.phrasings)]
-    return [question_terms(text) for text, _ in pairs], [entry for _, entry in pairs]
+def _documents(questions: Sequence[Question]) -> tuple[list[list[str]], list[list[str]]]:
+    return entry_documents([(text, entry) for entry, q in enumerate(questions) for text in (q.ask, *q.phrasings)])
 
 
 def questions_fingerprint(questions: Sequence[Question]) -> str:
@@ -136,8 +134,8 @@ def index_path() -> Path:
 
 def save_question_index(questions: Sequence[Question], target: Path | None = None) -> Path:
     """Turn every phrasing of ``questions`` into terms now and write them where ``load_question_matcher`` reads."""
-    documents, owners = _documents(questions)
-    document = {"format": FORMAT, "fingerprint": questions_fingerprint(questions), "owners": owners, "terms": documents}
+    documents, asks = _documents(questions)
+    document = {"format": FORMAT, "fingerprint": questions_fingerprint(questions), "entries": documents, "asks": asks}
     path = target or index_path()
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return path
@@ -149,7 +147,7 @@ def load_question_matcher(questions: Sequence[Question]) -> QuestionMatcher:
     if stored.is_file():
         document = json.loads(stored.read_text(encoding="utf-8"))
         if document.get("format") == FORMAT and document.get("fingerprint") == questions_fingerprint(questions):
-            return QuestionMatcher.from_documents(questions, document["terms"], document["owners"])
+            return QuestionMatcher.from_documents(questions, document["entries"], document["asks"])
         log.warning("the question index is stale against the question bank; building it now (run `herbot train`)")
     else:
         log.warning("the question index is missing; building it now (run `herbot train`)")
