@@ -47,6 +47,10 @@ def json_log() -> Iterator[io.StringIO]:
     configure_logging(logging.DEBUG, buffer)
     yield buffer
     logging.captureWarnings(False)
+    before = {lg for lg, *_ in saved}
+    for lg in [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]:
+        if lg not in before:  # made during the test (Bolt's, slack_sdk's): back to the root's level
+            lg.setLevel(logging.NOTSET)
     for lg, level, handlers, propagate, disabled in saved:
         for handler in list(lg.handlers):
             lg.removeHandler(handler)

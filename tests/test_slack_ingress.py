@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -95,39 +96,39 @@ async def test_a_malformed_unsigned_request_gets_401_before_its_body_is_read(
     assert await send(herbot.http, herbot.events_url, body, headers) == (401, "missing signature")
 
 
-def with_headers(**replaced: str) -> dict[str, str]:
-    return signature_headers(GOOD_EVENT) | {"Content-Type": JSON} | replaced
+def replacing(**replaced: str) -> Callable[[], dict[str, str]]:
+    return lambda: signature_headers(GOOD_EVENT) | {"Content-Type": JSON} | replaced
 
 
+def signed_with(**options: Any) -> Callable[[], dict[str, str]]:
+    return lambda: signature_headers(GOOD_EVENT, **options) | {"Content-Type": JSON}
+
+
+TIMESTAMP, SIGNATURE = "X-Slack-Request-Timestamp", "X-Slack-Signature"
+
+
+# Headers are made when the test runs: a timestamp made at collection would be stale minutes later.
 @pytest.mark.parametrize(
     ("headers", "reason"),
     [
-        pytest.param({"Content-Type": JSON}, "missing signature", id="no-headers"),
-        pytest.param(with_headers(**{"X-Slack-Request-Timestamp": "abc"}), "invalid timestamp", id="timestamp-abc"),
-        pytest.param(with_headers(**{"X-Slack-Request-Timestamp": "-5"}), "invalid timestamp", id="timestamp-negative"),
-        pytest.param(with_headers(**{"X-Slack-Request-Timestamp": "1e9"}), "invalid timestamp", id="timestamp-float"),
-        pytest.param(with_headers(**{"X-Slack-Request-Timestamp": "9" * 40}), "invalid timestamp", id="timestamp-huge"),
-        pytest.param(with_headers(**{"X-Slack-Request-Timestamp": ""}), "missing signature", id="timestamp-empty"),
-        pytest.param(signature_headers(GOOD_EVENT, age=6 * 60) | {"Content-Type": JSON}, "stale timestamp", id="stale"),
-        pytest.param(
-            signature_headers(GOOD_EVENT, age=-6 * 60) | {"Content-Type": JSON}, "stale timestamp", id="future"
-        ),
-        pytest.param(
-            signature_headers(GOOD_EVENT, secret="wrong") | {"Content-Type": JSON},
-            "invalid signature",
-            id="wrong-secret",
-        ),
-        pytest.param(with_headers(**{"X-Slack-Signature": "v0=abc"}), "invalid signature", id="signature-short"),
-        pytest.param(with_headers(**{"X-Slack-Signature": "v1=" + "0" * 64}), "invalid signature", id="signature-v1"),
-        pytest.param(
-            with_headers(**{"X-Slack-Signature": "v0=" + "Z" * 64}), "invalid signature", id="signature-not-hex"
-        ),
+        pytest.param(lambda: {"Content-Type": JSON}, "missing signature", id="no-headers"),
+        pytest.param(replacing(**{TIMESTAMP: "abc"}), "invalid timestamp", id="timestamp-abc"),
+        pytest.param(replacing(**{TIMESTAMP: "-5"}), "invalid timestamp", id="timestamp-negative"),
+        pytest.param(replacing(**{TIMESTAMP: "1e9"}), "invalid timestamp", id="timestamp-float"),
+        pytest.param(replacing(**{TIMESTAMP: "9" * 40}), "invalid timestamp", id="timestamp-huge"),
+        pytest.param(replacing(**{TIMESTAMP: ""}), "missing signature", id="timestamp-empty"),
+        pytest.param(signed_with(age=6 * 60), "stale timestamp", id="stale"),
+        pytest.param(signed_with(age=-6 * 60), "stale timestamp", id="future"),
+        pytest.param(signed_with(secret="wrong"), "invalid signature", id="wrong-secret"),
+        pytest.param(replacing(**{SIGNATURE: "v0=abc"}), "invalid signature", id="signature-short"),
+        pytest.param(replacing(**{SIGNATURE: "v1=" + "0" * 64}), "invalid signature", id="signature-v1"),
+        pytest.param(replacing(**{SIGNATURE: "v0=" + "Z" * 64}), "invalid signature", id="signature-not-hex"),
     ],
 )
 async def test_a_missing_malformed_stale_or_wrong_signature_is_a_401(
-    herbot: Herbot, slack_api: FakeSlackApi, headers: dict[str, str], reason: str
+    herbot: Herbot, slack_api: FakeSlackApi, headers: Callable[[], dict[str, str]], reason: str
 ) -> None:
-    assert await send(herbot.http, herbot.events_url, GOOD_EVENT, headers) == (401, reason)
+    assert await send(herbot.http, herbot.events_url, GOOD_EVENT, headers()) == (401, reason)
     assert slack_api.received("chat.postMessage") == []
 
 
