@@ -32,9 +32,11 @@ __all__ = [
     "JSON",
     "MAX_BODY_BYTES",
     "MAX_EVENT_ID_LENGTH",
+    "TOO_LARGE",
     "Rejection",
     "VerifiedRequest",
     "read_slack_request",
+    "shape_problem",
     "sign",
 ]
 
