@@ -26,7 +26,6 @@ from bot.delivery import Inbox, Sender, StoreCalls
 from bot.logs import PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
-from bot.store import Store
 from bot.store.calls import DEFAULT_STORE_TIMEOUT_S
 from bot.store.purge import PurgeSchedule, purge_periodically
 from bot.store.readiness import StoreReadiness, StoreStatus
@@ -84,8 +83,8 @@ def create_server(
     # After every surface registered its transports (the start-up sweep sends at once), and stopped before
     # they close their connections: cleanup runs in reverse.
     _deliver_in_background(app, delivery)
-    if services.store is not None and purge is not None:
-        _purge_in_background(app, services.store, purge)
+    if delivery.calls is not None and purge is not None:
+        _purge_in_background(app, delivery.calls, purge)
     return app
 
 
@@ -126,9 +125,9 @@ def _deliver_in_background(app: web.Application, delivery: ServerDelivery) -> No
     app.cleanup_ctx.append(run_sender)
 
 
-def _purge_in_background(app: web.Application, store: Store, schedule: PurgeSchedule) -> None:
+def _purge_in_background(app: web.Application, calls: StoreCalls, schedule: PurgeSchedule) -> None:
     async def run_purge(_: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(purge_periodically(store, schedule), name="herbot-store-purge")
+        task = asyncio.create_task(purge_periodically(calls, schedule), name="herbot-store-purge")
         task.add_done_callback(_log_purge_failure)
         log.info(
             "store purge state=on every_s=%g keep_requests_s=%g",

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.errors import StoreUnavailable
+from bot.store.calls import StoreCalls
 from bot.store.store import Store
 
 __all__ = ["PurgeSchedule", "Purged", "purge_periodically", "purge_store"]
 
 log = logging.getLogger("herbot.store")
+
+PURGE_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,12 @@ def purge_store(store: Store, schedule: PurgeSchedule) -> Purged:
     )
 
 
-async def purge_periodically(store: Store, schedule: PurgeSchedule) -> None:
-    """Purge now and every ``schedule.every`` until cancelled; a purge the store cannot take waits for the next."""
+async def purge_periodically(calls: StoreCalls, schedule: PurgeSchedule) -> None:
+    """Purge now and every ``schedule.every`` until cancelled, on the store's own threads; a purge the store
+    cannot take (or not within ``PURGE_TIMEOUT_S``) waits for the next."""
     while True:
         try:
-            purged = await asyncio.to_thread(purge_store, store, schedule)
+            purged = await calls.run(purge_store, calls.store, schedule, timeout=PURGE_TIMEOUT_S)
         except StoreUnavailable:
             log.warning("store purge skipped: store unavailable")
         else:
