@@ -11,17 +11,23 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from aiohttp import ClientSession
-from fakes.slack_api import FakeSlackApi
+from aiohttp.test_utils import TestServer
+from fakes.slack_api import CLIENT_ID, CLIENT_SECRET, FakeSlackApi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_herbot import FORM, JSON, Herbot
 from slack_requests import SIGNING_SECRET, action_body, command_body, event_body, mention
+
+from bot.server import create_server
+from bot.services import Services
+from bot.settings import Settings
+from bot.store import Store
 
 MAX_REASON_LENGTH = 40
 
@@ -223,3 +229,30 @@ async def test_no_signed_payload_of_any_shape_gets_a_5xx(
     status, reason = await send_signed(herbot, body.encode(), FORM if as_form else JSON)
     assert status < 500, (status, payload)
     assert status == 200 or len(reason) <= MAX_REASON_LENGTH
+
+
+@pytest.fixture
+async def oauth_server(
+    slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
+) -> AsyncIterator[str]:
+    """The server installing through OAuth; its base URL."""
+    settings = Settings(
+        database_url=sqlite_url,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_api.api_url,
+    )
+    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
+    await server.start_server()
+    yield f"http://127.0.0.1:{server.port}"
+    await server.close()
+
+
+async def test_the_install_pages_never_read_a_body(oauth_server: str) -> None:
+    headers = {"Content-Type": "text/plain; charset=klingon"}
+    async with ClientSession() as http:
+        async with http.get(f"{oauth_server}/slack/install", data=b"\xff{", headers=headers) as response:
+            assert (response.status, "slack.com/oauth/v2/authorize" in await response.text()) == (200, True)
+        async with http.get(f"{oauth_server}/slack/oauth_redirect", data=b"\xff{", headers=headers) as response:
+            assert response.status == 400  # no state: refused by the OAuth flow, not by a failed read
