@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import timedelta
@@ -224,6 +228,31 @@ async def test_the_start_up_sweep_delivers_what_a_dead_process_left(
     await sender.idle()
     assert sorted(transport.delivered) == ["leased by the dead", "recorded, never sent"]
     assert settled(store) == [(True, None, 0), (True, None, 0), (False, None, 0)]
+
+
+async def test_a_restart_on_the_same_host_takes_over_its_dead_predecessors_leases_at_once(
+    store: Store, make_sender: Callable[..., Sender], clock: FakeClock, closing: list[Sender]
+) -> None:
+    exited = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    host = socket.gethostname()
+    alive = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        owners = {
+            "killed": f"{host}:{int(exited.stdout)}:a1",  # its process is gone
+            "same pid, earlier process": f"{host}:{os.getpid()}:b2",  # a container restart reuses the pid
+            "still running": f"{host}:{alive.pid}:c3",
+            "another host": f"elsewhere.example:{int(exited.stdout)}:d4",
+        }
+        for text, owner in owners.items():
+            store.record_and_claim(f"slack:event:{text}", [answer(text)], owner=owner, lease=LEASE)
+        transport = ScriptedTransport(clock)
+        sender = make_sender(transport)
+        await sender.start()
+        closing.append(sender)
+        await sender.idle()
+    finally:
+        alive.communicate(b"")
+    assert sorted(transport.delivered) == ["killed", "same pid, earlier process"]
 
 
 async def test_a_replica_takes_over_when_a_lease_expires(

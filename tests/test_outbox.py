@@ -234,3 +234,12 @@ def test_a_request_recorded_by_racing_replicas_is_recorded_once(
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(pool.map(record, range(THREADS)))
     assert (sorted(results), counts(store)[:2]) == ([False] * (THREADS - 1) + [True], (1, 1))
+
+
+def test_leases_of_owners_known_dead_are_taken_over_at_once(store: Store) -> None:
+    store.record_and_claim("slack:event:Ev1", [answer("dead")], owner="host:1:dead", lease=LEASE)
+    store.record_and_claim("slack:event:Ev2", [answer("alive")], owner="host:2:alive", lease=LEASE)
+    assert store.lease_owners() == {"host:1:dead", "host:2:alive"}
+    taken = store.claim_deliveries("host:3:new", LEASE, take_over={"host:1:dead"})
+    assert [d.payload["text"] for d in taken] == ["dead"]
+    assert store.lease_owners() == {"host:2:alive", "host:3:new"}

@@ -6,7 +6,9 @@ Three ways a delivery reaches the sender, fastest first:
    does this), sent at once with no further store round trip;
 2. the background loop: due rows claimed from the outbox (retries whose time came, rows another
    replica leased and never settled), woken early by ``kick()`` and by retries this sender planned;
-3. ``sweep()`` at start-up: whatever is due when the process starts, left by one that died.
+3. ``sweep()`` at start-up: whatever is due when the process starts, and whatever a process of this
+   host that died still holds a lease on (``bot.delivery.owners``), so a restart after ``kill -9``
+   delivers at once rather than when the leases run out.
 
 A delivery is marked delivered right after its transport returns, so a duplicate needs the process
 to die between the two. Retries follow the ``RetryPolicy`` and end at the delivery's deadline; a
@@ -19,11 +21,8 @@ import asyncio
 import contextlib
 import heapq
 import logging
-import os
 import random
 import re
-import socket
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from enum import Enum
 from typing import Any
 
 from bot.delivery.errors import PermanentDelivery, RetryableDelivery
+from bot.delivery.owners import dead_local_owners, new_owner
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.transport import Transports
 from bot.errors import StoreUnavailable
@@ -109,7 +109,7 @@ class Sender:
         if poll <= timedelta(0) or batch < 1 or max_in_flight < 1:
             raise ValueError("poll must be positive, batch and max_in_flight at least 1")
         self.transports = transports or Transports()
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner or new_owner()
         self.lease = lease
         self._calls = calls
         self._policy = policy or RetryPolicy()
@@ -197,10 +197,11 @@ class Sender:
                 job.state = _State.DONE
 
     async def sweep(self) -> int:
-        """Claim and start every delivery due now; return how many."""
+        """Claim and start every delivery due now, and those leased by dead processes of this host; return how many."""
+        take_over = await self._dead_owners()
         started = 0
         while True:
-            rows = await self._claim(self._batch)
+            rows = await self._claim(self._batch, take_over)
             self.deliver(rows)
             started += len(rows)
             if len(rows) < self._batch:
@@ -221,13 +222,25 @@ class Sender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self._seconds_to_next_wake())
 
-    async def _claim(self, limit: int) -> list[Delivery]:
+    async def _claim(self, limit: int, take_over: set[str] | None = None) -> list[Delivery]:
         if self._calls is None:
             return []
+        store = self._calls.store
         try:
-            return await self._calls.run(self._calls.store.claim_deliveries, self.owner, self.lease, limit)
+            return await self._calls.run(
+                store.claim_deliveries, self.owner, self.lease, limit, take_over=take_over or ()
+            )
         except StoreUnavailable:
             return []
+
+    async def _dead_owners(self) -> set[str]:
+        if self._calls is None:
+            return set()
+        try:
+            owners = await self._calls.run(self._calls.store.lease_owners)
+        except StoreUnavailable:
+            return set()
+        return dead_local_owners(owners, me=self.owner)
 
     def _seconds_to_next_wake(self) -> float:
         now = self._clock()

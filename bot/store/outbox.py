@@ -10,7 +10,7 @@ the lease; marking it delivered does not, since the answer went out whoever held
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, insert, or_, select
 from bot.store.records import Delivery, NewDelivery
 from bot.store.schema import MAX_ID_LENGTH, outbox
 
-__all__ = ["claim_due", "insert_deliveries", "is_due", "is_pending", "settle"]
+__all__ = ["claim_due", "insert_deliveries", "is_due", "is_pending", "lease_owners", "settle"]
 
 
 def is_pending() -> ColumnElement[bool]:
@@ -27,13 +27,19 @@ def is_pending() -> ColumnElement[bool]:
     return and_(outbox.c.delivered_at.is_(None), outbox.c.failed_at.is_(None))
 
 
-def is_due(now: datetime) -> ColumnElement[bool]:
-    """Pending, its next attempt has come, and no unexpired lease holds it."""
-    return and_(
-        is_pending(),
-        outbox.c.next_attempt_at <= now,
-        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
-    )
+def is_due(now: datetime, take_over: Collection[str] = ()) -> ColumnElement[bool]:
+    """Pending, its next attempt has come, and no unexpired lease holds it (a lease of ``take_over``'s owners,
+    known to be dead, counts as expired)."""
+    free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now)
+    if take_over:
+        free = or_(free, outbox.c.lease_owner.in_(list(take_over)))
+    return and_(is_pending(), outbox.c.next_attempt_at <= now, free)
+
+
+def lease_owners(connection: Connection, now: datetime) -> set[str]:
+    """Who holds an unexpired lease on a pending row."""
+    statement = select(outbox.c.lease_owner).distinct().where(is_pending(), outbox.c.lease_until > now)
+    return set(connection.execute(statement).scalars())
 
 
 def insert_deliveries(
@@ -67,10 +73,16 @@ def insert_deliveries(
 
 
 def claim_due(
-    connection: Connection, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    connection: Connection,
+    *,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    take_over: Collection[str] = (),
 ) -> list[Delivery]:
     """Lease up to ``limit`` due rows to ``owner``, oldest due first."""
-    due = select(outbox.c.id).where(is_due(now)).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
+    due = select(outbox.c.id).where(is_due(now, take_over)).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
     if connection.dialect.name == "postgresql":
         # Rows another claimer has locked are theirs: skip them instead of waiting and re-reading. The
         # choice is made once, in a materialised CTE: as a subquery PostgreSQL may run it again per row,
@@ -79,7 +91,7 @@ def claim_due(
         due = select(chosen.c.id)
     statement = (
         update(outbox)
-        .where(outbox.c.id.in_(due.scalar_subquery()), is_due(now))
+        .where(outbox.c.id.in_(due.scalar_subquery()), is_due(now, take_over))
         .values(lease_owner=owner, lease_until=lease_until)
         .returning(*outbox.c)
     )

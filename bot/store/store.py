@@ -11,7 +11,7 @@ store's own bounded pool and with a timeout (``bot.store.calls.StoreCalls``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.errors import StoreUnavailable
 from bot.store.failures import unavailable_on_failure
-from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, settle
+from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, lease_owners, settle
 from bot.store.records import Delivery, NewDelivery, Schedule, Score
 from bot.store.schema import (
     MAX_ID_LENGTH,
@@ -147,14 +147,31 @@ class Store:
         """True for the first claim of ``event_id`` in any process, False ever after: a request with no answer."""
         return self.record_request(event_id, ())
 
-    def claim_deliveries(self, owner: str, lease: timedelta, limit: int = 100) -> list[Delivery]:
-        """Lease up to ``limit`` due deliveries (new, to retry, or whose lease expired) to ``owner``."""
+    def claim_deliveries(
+        self, owner: str, lease: timedelta, limit: int = 100, *, take_over: Collection[str] = ()
+    ) -> list[Delivery]:
+        """Lease up to ``limit`` due deliveries (new, to retry, or whose lease expired) to ``owner``.
+
+        Leases held by ``take_over``'s owners count as expired: the caller knows those processes died.
+        """
         if limit < 1:
             raise ValueError("limit must be at least 1")
         now = self._now()
         lease_until = now + _positive("lease", lease)
         with unavailable_on_failure(self._url), self.engine.begin() as connection:
-            return claim_due(connection, owner=_bounded("owner", owner), now=now, lease_until=lease_until, limit=limit)
+            return claim_due(
+                connection,
+                owner=_bounded("owner", owner),
+                now=now,
+                lease_until=lease_until,
+                limit=limit,
+                take_over=take_over,
+            )
+
+    def lease_owners(self) -> set[str]:
+        """The owners holding an unexpired lease on a pending delivery."""
+        with unavailable_on_failure(self._url), self.engine.connect() as connection:
+            return lease_owners(connection, self._now())
 
     def mark_delivered(self, delivery_id: int) -> bool:
         """Record that a delivery went out (whoever holds its lease); False if it was already settled."""

@@ -1,0 +1,53 @@
+"""Lease owners: who holds a delivery, and which holders on this host are known to be dead.
+
+An owner is ``<host>:<pid>:<token>``. A process that restarts on the same host (``kill -9``, a
+container restart) can then take its predecessor's deliveries at start-up instead of waiting for their
+leases to expire: an owner on this host whose process is gone is dead, and so is one with this
+process's pid but another token (a container's new process often gets its predecessor's pid). Owners
+on other hosts are never judged; their leases run out.
+
+>>> owner = new_owner()
+>>> dead_local_owners([owner], me=owner)
+set()
+>>> host = owner.split(":")[0]
+>>> sorted(dead_local_owners([f"{host}:{os.getpid()}:older", "elsewhere:1:abc"], me=owner))  # doctest: +ELLIPSIS
+['...:older']
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+
+__all__ = ["dead_local_owners", "new_owner"]
+
+
+def new_owner() -> str:
+    """A lease owner naming this process, unique across restarts."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def dead_local_owners(owners: Iterable[str], *, me: str) -> set[str]:
+    """The ``owners`` that ran on this host in a process that no longer runs (never ``me``)."""
+    host, pid = socket.gethostname(), os.getpid()
+    dead = set()
+    for owner in owners:
+        parts = owner.rsplit(":", 2)
+        if owner == me or len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        owner_pid = int(parts[1])
+        if owner_pid == pid or not _running(owner_pid):
+            dead.add(owner)
+    return dead
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
