@@ -49,6 +49,8 @@ def _readings(text: str) -> Iterator[Reading]:
     found: list[tuple[int, int, Reading]] = []
     order = count()
     for rule in RULES:
+        if not rule.can_match(text):
+            continue
         matches = list(rule.pattern.finditer(text))
         found += [(match.start(), next(order), reading) for match in matches for reading in rule.read(match)]
         if rule.consume and matches:

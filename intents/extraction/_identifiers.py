@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from intents.extraction._needs import Needs, needs_of
 from intents.extraction._text import blank
 
 __all__ = ["find_identifiers"]
@@ -114,12 +115,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]], .
 )
 
 
+# What each pattern needs (``_needs``): checked against the lower-cased text, exact for ASCII text only.
+_NEEDS: tuple[Needs | None, ...] = tuple(needs_of(pattern) for _, pattern, _ in _PATTERNS)
+
+
 def find_identifiers(text: str) -> tuple[tuple[str, ...], str]:
     """The sorted kinds of identifier in ``text``, and ``text`` with every identifier blanked."""
     kinds: set[str] = set()
-    for kind, pattern, check in _PATTERNS:
+    lowered = text.lower() if text.isascii() else None
+    for (kind, pattern, check), needs in zip(_PATTERNS, _NEEDS, strict=True):
+        if needs is not None and lowered is not None and not needs.found_in(lowered):
+            continue
         spans = [match.span() for match in pattern.finditer(text) if check(match)]
         if spans:
             kinds.add(kind)
             text = blank(text, spans)
+            lowered = text.lower() if lowered is not None else None
     return tuple(sorted(kinds)), text

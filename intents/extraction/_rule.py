@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from intents.extraction._needs import Needs, needs_of
 
 __all__ = ["AS_WRITTEN", "GLUED", "HER2", "NUMBER", "Reader", "Reading", "Rule", "as_number", "rule", "says", "sink"]
 
@@ -35,16 +37,22 @@ GLUED = r"(?>(?!(?:signals?|copies|cells?|nuclei|nucleus|per|percent)\b)[a-zµ]+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A pattern, how to read its matches, and whether the text it matched is used up."""
+    """A pattern, how to read its matches, whether the text it matched is used up, and what a match needs."""
 
     pattern: re.Pattern[str]
     read: Reader
     consume: bool = True
+    needs: Needs | None = field(default=None, compare=False)
+
+    def can_match(self, text: str) -> bool:
+        """False when ``text`` lacks what every match needs, so running the pattern would find nothing."""
+        return self.needs is None or self.needs.found_in(text)
 
 
 def rule(pattern: str, read: Reader, *, consume: bool = True) -> Rule:
     """Compile ``pattern`` into a ``Rule``."""
-    return Rule(re.compile(pattern), read, consume)
+    compiled = re.compile(pattern)
+    return Rule(compiled, read, consume, needs_of(compiled))
 
 
 def says(*readings: Reading) -> Reader:
