@@ -1,19 +1,28 @@
-"""``/slack/events`` under load: herbot's server against a bare Bolt app that only acks, served the same way.
+"""``/slack/events`` under load: herbot's server against two floors measured in the same run.
 
-Each app runs in its own process (``bench/slack_server.py``) behind the same aiohttp adapter
-(``bot.slack.slack_routes``), with the same signing secret and the same local fake Slack
-(``bench/fake_slack.py``), which lives in this process with the client. Each request is a correctly
-signed ``/her2 IHC 2+ ratio 1.6 copies 3.2`` from a new user, so herbot opens a new conversation in a
-fresh SQLite store every time (one slot load and one save). Measured per request:
+Each app runs in its own process (``bench/slack_server.py``) with the same signing secret and the same local
+fake Slack (``bench/fake_slack.py``), which lives in this process with the client:
+
+- ``bare``: a bare Bolt app that acks and answers with ``respond()`` (``bench/floor_apps.py``): the framework
+  floor for server CPU per request;
+- ``floor``: the same plus the store writes herbot's delivery path makes (read the slots; inbox, outbox and
+  slots in one transaction before the ack; outbox marked delivered after ``respond()``), with the store's
+  own settings: the floor for the time to answer;
+- ``herbot``: ``herbot serve``'s application (signature first, inbox and outbox, the delivery sender).
+
+Each request is a correctly signed ``/her2 IHC 2+ ratio 1.6 copies 3.2`` from a new user with a new
+``trigger_id``, so every request opens a new conversation. Measured per request:
 
 - time to ack: from sending the request to having read the whole HTTP response;
-- time to answer (herbot only): from sending to the fake having received the whole ``response_url`` post;
-- the server process's CPU time (``/proc``), per request, over the measured batches.
+- time to answer: from sending to the fake having received the whole ``response_url`` post;
+- the server process's CPU time (``/proc``, all its threads), per request, over the measured batches.
 
-A worker sends its next request only after its previous one was answered (bare: acked), so
-"sequential" has one request in flight and "concurrency 8" eight. Rounds alternate which app goes first.
+A worker sends its next request only after its previous one was answered, so "sequential" has one request
+in flight and "concurrency 8" eight. Rounds rotate which app goes first. The store is a fresh SQLite file
+per app, or ``--database-url`` (PostgreSQL, shared by herbot and the floor, whose keys never collide).
 
     PYTHONPATH=. python -m bench.slack_endpoint [--rounds 3] [--sequential 60] [--concurrent 120]
+        [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
@@ -36,13 +45,13 @@ from aiohttp import ClientSession
 from slack_sdk.signature import SignatureVerifier
 
 from bench.fake_slack import FakeSlack
-from bench.slack_server import SIGNING_SECRET
-from bench.stats import format_table, summarize
+from bench.slack_server import COMMAND_TEXT, SIGNING_SECRET
+from bench.stats import Summary, format_table, summarize
 
 __all__ = ["Options", "main", "report", "run"]
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMAND_TEXT = "IHC 2+ ratio 1.6 copies 3.2"
+APPS = ("bare", "floor", "herbot")
 EXPECTED_HEADLINE = "HER2-negative (HER2-low)"
 ANSWER_TIMEOUT = 10.0
 STARTUP_TIMEOUT = 30.0
@@ -55,7 +64,7 @@ class Samples:
 
     acks: list[float] = field(default_factory=list)
     answers: list[float] = field(default_factory=list)
-    round_ack_medians: list[float] = field(default_factory=list)
+    round_answer_medians: list[float] = field(default_factory=list)
     requests: int = 0
     wall: float = 0.0
     server_cpu: float | None = 0.0
@@ -63,11 +72,10 @@ class Samples:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One app under test: where its events URL is, and whether it answers on ``response_url``."""
+    """One app under test: its name and where its events URL is."""
 
     name: str
     events_url: str
-    answers: bool
 
 
 class SlackClient:
@@ -79,11 +87,11 @@ class SlackClient:
         self._verifier = SignatureVerifier(SIGNING_SECRET)
         self._ids = itertools.count(1)
 
-    async def command(self, target: Target) -> tuple[float, float | None]:
-        """Seconds to the HTTP ack, and to the answer's arrival (``None`` for an app that never answers)."""
+    async def command(self, target: Target) -> tuple[float, float]:
+        """Seconds to the HTTP ack, and to the answer's arrival."""
         number = next(self._ids)
         name = f"{target.name}-{number}"
-        arrival = self._fake.expect(name) if target.answers else None
+        arrival = self._fake.expect(name)
         body = urlencode(
             {
                 "token": "legacy",
@@ -93,7 +101,7 @@ class SlackClient:
                 "command": "/her2",
                 "text": COMMAND_TEXT,
                 "response_url": self._fake.response_url(name),
-                "trigger_id": "1.2.3",
+                "trigger_id": f"{number}.{number}.bench",
                 "api_app_id": "A1",
             }
         )
@@ -110,8 +118,6 @@ class SlackClient:
             acked = time.perf_counter()
         if response.status != 200:
             raise RuntimeError(f"{target.name} answered HTTP {response.status}")
-        if arrival is None:
-            return acked - started, None
         arrived, payload = await asyncio.wait_for(arrival, ANSWER_TIMEOUT)
         if not str(payload.get("text", "")).startswith(EXPECTED_HEADLINE) or not payload.get("blocks"):
             raise RuntimeError(f"unexpected answer from {target.name}: {str(payload.get('text'))[:80]!r}")
@@ -122,20 +128,21 @@ async def measure_batch(client: SlackClient, target: Target, count: int, concurr
     """``count`` commands by ``concurrency`` workers, each waiting for its answer before sending the next."""
     numbers = iter(range(count))
     acks: list[float] = []
+    answers: list[float] = []
 
     async def worker() -> None:
         for _ in numbers:
             ack, answer = await client.command(target)
             acks.append(ack)
-            if answer is not None:
-                into.answers.append(answer)
+            answers.append(answer)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     into.wall += time.perf_counter() - started
     into.requests += count
     into.acks.extend(acks)
-    into.round_ack_medians.append(summarize(acks).median)
+    into.answers.extend(answers)
+    into.round_answer_medians.append(summarize(answers).median)
 
 
 class ServerProcess:
@@ -194,21 +201,27 @@ class Options:
     concurrent: int = 120
     concurrency: int = 8
     warmup: int = 30
+    database_url: str | None = None
 
 
 async def run(options: Options) -> dict[tuple[str, str], Samples]:
-    """Measure both apps; samples keyed by (app, mode)."""
+    """Measure the three apps; samples keyed by (app, mode)."""
     fake = FakeSlack()
     await fake.start()
     try:
         with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
-            database_url = f"sqlite:///{Path(folder) / 'herbot.db'}"
+
+            def store_of(app: str) -> str:
+                return options.database_url or f"sqlite:///{Path(folder) / f'{app}.db'}"
+
             async with (
                 server_process("bare", fake.api_url) as bare,
-                server_process("herbot", fake.api_url, database_url) as ours,
+                server_process("floor", fake.api_url, store_of("floor")) as floor,
+                server_process("herbot", fake.api_url, store_of("herbot")) as ours,
                 ClientSession() as http,
             ):
-                return await _measure(options, SlackClient(http, fake), {"bare": bare, "herbot": ours})
+                servers = {"bare": bare, "floor": floor, "herbot": ours}
+                return await _measure(options, SlackClient(http, fake), servers)
     finally:
         await fake.close()
 
@@ -216,10 +229,7 @@ async def run(options: Options) -> dict[tuple[str, str], Samples]:
 async def _measure(
     options: Options, client: SlackClient, servers: dict[str, ServerProcess]
 ) -> dict[tuple[str, str], Samples]:
-    targets = (
-        Target("bare", servers["bare"].events_url, answers=False),
-        Target("herbot", servers["herbot"].events_url, answers=True),
-    )
+    targets = [Target(name, servers[name].events_url) for name in APPS]
     modes = (
         ("sequential", options.sequential, 1),
         (f"concurrency {options.concurrency}", options.concurrent, options.concurrency),
@@ -228,7 +238,8 @@ async def _measure(
     for target in targets:
         await measure_batch(client, target, options.warmup, options.concurrency, Samples())
     for number in range(options.rounds):
-        for target in targets if number % 2 == 0 else targets[::-1]:
+        shift = number % len(targets)
+        for target in [*targets[shift:], *targets[:shift]]:
             for mode, count, concurrency in modes:
                 samples = results[(target.name, mode)]
                 cpu_before = servers[target.name].cpu_seconds()
@@ -245,61 +256,72 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
 
-def _cpu_per_request(samples: Samples) -> str:
-    return "-" if samples.server_cpu is None else _ms(samples.server_cpu / samples.requests)
+def _cpu(samples: Samples) -> float | None:
+    return None if samples.server_cpu is None else samples.server_cpu / samples.requests
 
 
-def _ratio(ours: Samples, bare: Samples) -> str:
-    if ours.server_cpu is None or bare.server_cpu is None or bare.server_cpu == 0:
-        return ""
-    return f"{(ours.server_cpu / ours.requests) / (bare.server_cpu / bare.requests):.1f}x"
+def _times(first: Summary, second: Summary) -> str:
+    return f"{first.median / second.median:.2f}x ({first.p95 / second.p95:.2f}x)"
 
 
 def report(results: dict[tuple[str, str], Samples], options: Options) -> str:
-    """The results as a table, times in ms, ratios herbot/bare."""
-    header = ["mode", "app", "ack median", "ack p95", "answer median", "answer p95", "req/s", "server CPU/req"]
+    """The results as a table, times in ms, and herbot's ratios to its floors."""
+    header = ["mode", "app", "ack median", "ack p95", "answer median", "answer p95", "answers/s", "server CPU/req"]
     rows: list[list[str]] = []
+    ratios: list[str] = []
     spread: list[str] = []
+    names = {"bare": "bare Bolt + respond()", "floor": "store floor", "herbot": "herbot"}
     for mode in dict.fromkeys(mode for _, mode in results):
-        bare, ours = results[("bare", mode)], results[("herbot", mode)]
-        bare_ack, ours_ack, ours_answer = summarize(bare.acks), summarize(ours.acks), summarize(ours.answers)
-        bare_rate, ours_rate = bare.requests / bare.wall, ours.requests / ours.wall
-        bare_cpu, ours_cpu = _cpu_per_request(bare), _cpu_per_request(ours)
-        rows += [
-            [mode, "bare Bolt", _ms(bare_ack.median), _ms(bare_ack.p95), "-", "-", f"{bare_rate:.0f}", bare_cpu],
-            [
-                "",
-                "herbot",
-                _ms(ours_ack.median),
-                _ms(ours_ack.p95),
-                _ms(ours_answer.median),
-                _ms(ours_answer.p95),
-                f"{ours_rate:.0f}",
-                ours_cpu,
-            ],
-            [
-                "",
-                "herbot/bare",
-                f"{ours_ack.median / bare_ack.median:.2f}x",
-                f"{ours_ack.p95 / bare_ack.p95:.2f}x",
-                "",
-                "",
-                f"{ours_rate / bare_rate:.2f}x",
-                _ratio(ours, bare),
-            ],
-        ]
-        spread.append(
-            f"  {mode}: bare {' / '.join(_ms(m) for m in bare.round_ack_medians)}, "
-            f"herbot {' / '.join(_ms(m) for m in ours.round_ack_medians)}"
+        for number, app in enumerate(APPS):
+            samples = results[(app, mode)]
+            ack, answer, cpu = summarize(samples.acks), summarize(samples.answers), _cpu(samples)
+            rows.append(
+                [
+                    mode if number == 0 else "",
+                    names[app],
+                    _ms(ack.median),
+                    _ms(ack.p95),
+                    _ms(answer.median),
+                    _ms(answer.p95),
+                    f"{samples.requests / samples.wall:.0f}",
+                    "-" if cpu is None else _ms(cpu),
+                ]
+            )
+        bare, floor, ours = (results[(app, mode)] for app in APPS)
+        bare_cpu, ours_cpu = _cpu(bare), _cpu(ours)
+        cpu_ratio = f"{ours_cpu / bare_cpu:.2f}x" if ours_cpu and bare_cpu else "-"
+        ratios.append(
+            f"  {mode}: server CPU herbot/bare {cpu_ratio} (must be <= 2x); "
+            f"answer herbot/store floor, median (p95), {_times(summarize(ours.answers), summarize(floor.answers))} "
+            f"(must be <= 1.5x); ack herbot/store floor {_times(summarize(ours.acks), summarize(floor.acks))}"
         )
+        spread.append(
+            f"  {mode}: "
+            + "; ".join(
+                f"{app} {' / '.join(_ms(m) for m in results[(app, mode)].round_answer_medians)}" for app in APPS
+            )
+        )
+    store = "PostgreSQL" if options.database_url else "SQLite (a fresh file per app)"
     title = (
-        f'/slack/events, "/her2 {COMMAND_TEXT}": herbot vs a bare Bolt app that only acks (times in ms)\n'
+        f'/slack/events, "/her2 {COMMAND_TEXT}": herbot against a bare Bolt app and a store floor (times in ms)\n'
         f"{options.rounds} rounds x ({options.sequential} sequential + {options.concurrent} at concurrency "
-        f"{options.concurrency}) per app, after {options.warmup} warm-up requests; req/s counts herbot's "
-        "requests as done when answered, bare ones when acked; server CPU is user+system time of the server "
-        "process (10 ms ticks, summed over all rounds)"
+        f"{options.concurrency}) per app, after {options.warmup} warm-up requests; store: {store}; a request is "
+        "done when its answer reached the fake response URL; server CPU is user+system time of the server "
+        "process (all threads, 10 ms ticks, summed over all rounds)"
     )
-    return "\n".join([title, "", format_table(header, rows), "", "per-round ack medians (ms):", *spread])
+    return "\n".join(
+        [
+            title,
+            "",
+            format_table(header, rows),
+            "",
+            "herbot against its floors:",
+            *ratios,
+            "",
+            "per-round answer medians (ms):",
+            *spread,
+        ]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -311,8 +333,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--concurrent", type=int, default=defaults.concurrent, help="requests per round, concurrently")
     parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
     parser.add_argument("--warmup", type=int, default=defaults.warmup)
+    parser.add_argument("--database-url", help="a PostgreSQL store for herbot and the floor (default: SQLite files)")
     args = parser.parse_args(argv)
-    options = Options(args.rounds, args.sequential, args.concurrent, args.concurrency, args.warmup)
+    options = Options(args.rounds, args.sequential, args.concurrent, args.concurrency, args.warmup, args.database_url)
     results = asyncio.run(run(options))
     print(report(results, options))
 

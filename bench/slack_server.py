@@ -1,10 +1,10 @@
-"""One app under test for ``bench/slack_endpoint.py``, in its own process: herbot's server or a bare Bolt app.
+"""One app under test for ``bench/slack_endpoint.py``, in its own process: herbot's server or a floor app.
 
-    python -m bench.slack_server herbot|bare --api-url URL [--database-url URL]
+    python -m bench.slack_server herbot|bare|floor --api-url URL [--database-url URL]
 
 Prints ``listening <events URL>`` once it serves on a free loopback port, and stops on SIGTERM or SIGINT.
-Both apps sit behind herbot's Slack routes (``bot.slack.slack_routes``) with ``herbot serve``'s access
-logger, and log as ``herbot serve`` does, to ``os.devnull``.
+herbot runs as ``herbot serve`` runs it (``create_server``, its access logger, JSON logs at INFO, here to
+``os.devnull``); the floors (``bench/floor_apps.py``) are Bolt's own aiohttp server, logging the same way.
 """
 
 from __future__ import annotations
@@ -14,74 +14,53 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.fake_slack import BOT_TOKEN
-from bot.server import PathOnlyAccessLogger, create_server
-from bot.services import create_services
-from bot.settings import Settings
-from bot.slack import SlackApp, slack_routes
+from bench.floor_apps import answer_payload, bare_app, store_floor_app
+from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
 
-__all__ = ["APPS", "SIGNING_SECRET", "bare_app", "main"]
+__all__ = ["APPS", "COMMAND_TEXT", "SIGNING_SECRET", "main"]
 
 SIGNING_SECRET = "bench-signing-secret"
-APPS = ("herbot", "bare")
+COMMAND_TEXT = "IHC 2+ ratio 1.6 copies 3.2"
+APPS = ("herbot", "bare", "floor")
 
 
-def bare_app(api_url: str) -> web.Application:
-    """A Bolt app whose ``/her2`` listener only acks, behind herbot's own Slack routes."""
-    bolt = AsyncApp(signing_secret=SIGNING_SECRET, client=AsyncWebClient(token=BOT_TOKEN, base_url=api_url))
+def _herbot_app(api_url: str, database_url: str) -> tuple[web.Application, Callable[[], None]]:
+    from bot.server import create_server
+    from bot.services import create_services
+    from bot.settings import Settings
 
-    @bolt.command("/her2")
-    async def her2_command(ack: object) -> None:
-        await ack()  # type: ignore[operator]
+    settings = Settings(
+        database_url=database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+    )
+    services = create_services(settings)
+    store = services.store
+    return create_server(settings, services), (store.close if store is not None else lambda: None)
 
-    app = web.Application()
-    app.add_routes(slack_routes(SlackApp(bolt, None), signing_secret=SIGNING_SECRET))
-    return app
 
-
-@contextmanager
-def logging_like_serve() -> Iterator[None]:
-    """INFO logs formatted as ``herbot serve`` formats them, written to ``os.devnull``."""
-    root, bolt_logger = logging.getLogger(), logging.getLogger("slack_bolt")
-    saved = (root.level, bolt_logger.level)
-    with open(os.devnull, "w") as sink:
-        handler = logging.StreamHandler(sink)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
-        bolt_logger.setLevel(logging.WARNING)
-        try:
-            yield
-        finally:
-            root.removeHandler(handler)
-            root.setLevel(saved[0])
-            bolt_logger.setLevel(saved[1])
+def build_app(app_name: str, api_url: str, database_url: str | None) -> tuple[web.Application, Callable[[], None]]:
+    """The application to serve, and what to call once it stopped."""
+    if app_name == "bare":
+        return bare_app(SIGNING_SECRET, api_url, answer_payload(COMMAND_TEXT)), lambda: None
+    if database_url is None:
+        raise SystemExit(f"{app_name} needs --database-url")
+    if app_name == "floor":
+        return store_floor_app(SIGNING_SECRET, api_url, answer_payload(COMMAND_TEXT), database_url)
+    return _herbot_app(api_url, database_url)
 
 
 async def serve_until_stopped(app_name: str, api_url: str, database_url: str | None) -> None:
     """Serve one app on 127.0.0.1 until SIGTERM or SIGINT."""
-    services = None
-    if app_name == "herbot":
-        if database_url is None:
-            raise SystemExit("herbot needs --database-url")
-        settings = Settings(
-            database_url=database_url,
-            slack_bot_token=BOT_TOKEN,
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=api_url,
-        )
-        services = create_services(settings)
-        app = create_server(settings, services)
-    else:
-        app = bare_app(api_url)
-    runner = web.AppRunner(app, access_log_class=PathOnlyAccessLogger)
+    app, close = build_app(app_name, api_url, database_url)
+    access = {"access_log_class": PathOnlyAccessLogger} if app_name == "herbot" else {}
+    runner = web.AppRunner(app, access_log=logging.getLogger(ACCESS_LOGGER), **access)
     await runner.setup()
     try:
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -95,17 +74,17 @@ async def serve_until_stopped(app_name: str, api_url: str, database_url: str | N
         await stopped.wait()
     finally:
         await runner.cleanup()
-        if services is not None and services.store is not None:
-            services.store.close()
+        close()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.slack_server", description=__doc__.splitlines()[0])
     parser.add_argument("app", choices=APPS)
     parser.add_argument("--api-url", required=True, help="the fake Slack Web API, ending in /api/")
-    parser.add_argument("--database-url", help="herbot's store (a fresh SQLite file)")
+    parser.add_argument("--database-url", help="the store of herbot or the store floor")
     args = parser.parse_args(argv)
-    with logging_like_serve():
+    with open(os.devnull, "w") as sink:
+        configure_logging(logging.INFO, stream=sink)
         asyncio.run(serve_until_stopped(args.app, args.api_url, args.database_url))
 
 
