@@ -29,13 +29,12 @@ from pathlib import Path
 
 from bench.stats import format_table, summarize
 from bot.engine import FIELDS, classify, report_from_fields
-from bot.knowledge import load_knowledge
 from bot.render.slack import SlackRenderer
 from bot.render.text import TextRenderer
+from bot.services import create_router
 from bot.slack.inbound import encode_values
 from intents.detection import load_detector
 from intents.extraction import extract_values
-from intents.router import Router
 
 __all__ = ["Case", "cases", "cold_start", "main", "measure"]
 
@@ -84,9 +83,8 @@ def cases() -> list[Case]:
     rows = _gold_rows()
     fields = [{k: v for k, v in row.items() if k in FIELDS and v} for row in rows]
     reports = [report_from_fields(given) for given in fields]
-    knowledge = load_knowledge()
+    knowledge, router = create_router()
     detector = load_detector()
-    router = Router(knowledge, detector)
     answer = router.answer(VALUES)
     text, slack = TextRenderer(knowledge.sources), SlackRenderer(knowledge.sources)
     token = encode_values(answer.values)
