@@ -161,6 +161,9 @@ class Router:
         topic = self._topic_titled(more["title"]) if more else None
         if topic is not None:
             return Intent(topic.intent or Intent.LEARN), 1.0, self._full_topic(context, topic.id)
+        if turn.extraction.conflicts and guess.reason in (Reason.CLASSIFIER, Reason.VALUES):
+            # The same value reported twice, differently: a case to classify, whose answer asks which is right.
+            return Intent.CLASSIFY_VALUES, 1.0, self._classify_values(context)
         question = self._question(turn)
         if question is not None and guess.reason is Reason.VALUES and _asks_concept(turn) and not adds_values:
             return Intent(question.intent), guess.confidence, self._answer_question(context, question, with_value=True)
