@@ -1,4 +1,5 @@
-"""A rule skips a text only when it could not have matched: what a pattern needs is inside every one of its matches."""
+"""A rule skips a text only when it could not have matched: what a pattern needs is inside every one of its matches,
+and searching a long text line by line finds exactly what searching it whole finds."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tabledata import yaml_params
 
 from intents.extraction._extract import RULES
 from intents.extraction._identifiers import _PATTERNS
+from intents.extraction._lines import lookahead_reach, matches_by_line
 from intents.extraction._needs import Needs, needs_of
 from intents.extraction._text import fold
 
@@ -70,3 +72,27 @@ def test_every_match_of_any_token_soup_holds_what_its_pattern_needs(text: str) -
 def test_needs_read_off_a_pattern(pattern: str, text: str, found: bool | None) -> None:
     needs = needs_of(re.compile(pattern))
     assert (None if needs is None else needs.found_in(text.lower() if needs.folded else text)) == found
+
+
+def _assert_same_matches_by_line(pattern: re.Pattern[str], text: str) -> None:
+    needs, reach = needs_of(pattern), lookahead_reach(pattern)
+    for candidate in (fold(text), fold(text).lower()):
+        folded = needs is not None and needs.folded
+        if folded and not candidate.isascii():
+            continue
+        words_in = candidate.lower() if folded else candidate
+        by_line = matches_by_line(pattern, candidate, needs, reach, words_in=words_in)
+        assert [m.span() for m in by_line] == [m.span() for m in pattern.finditer(candidate)], pattern.pattern[:60]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*TOKENS, "\n", "\n", "\n\n"]), min_size=20, max_size=120).map(" ".join))
+def test_a_long_text_searched_line_by_line_gives_every_match_of_the_whole_text(text: str) -> None:
+    for pattern in PATTERNS:
+        _assert_same_matches_by_line(pattern, text)
+
+
+def test_written_phrasings_pasted_one_per_line_give_the_same_matches_line_by_line() -> None:
+    pasted = "\n".join(TEXTS)
+    for pattern in PATTERNS:
+        _assert_same_matches_by_line(pattern, pasted)

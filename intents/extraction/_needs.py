@@ -30,7 +30,7 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["Needs", "needs_of"]
+__all__ = ["Needs", "Presence", "needs_of"]
 
 _DIGIT = re.compile(r"\d")
 # A character class is expanded into its characters only when it is this small ([0-3], [:=], [/-]).
@@ -49,6 +49,27 @@ class Needs:
     def found_in(self, text: str) -> bool:
         """True unless ``text`` (lower-cased ASCII when ``folded``) can be seen to hold no match."""
         return any(word in text for word in self.words) or (self.digit and _DIGIT.search(text) is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Which of the words many rules need a text holds, and whether it holds a digit: looked for once per text.
+
+    Still true of the text after parts of it were blanked out, since blanking only takes characters away
+    and no needed word holds the blank (a newline).
+    """
+
+    words: frozenset[str]
+    digit: bool
+
+    @classmethod
+    def in_text(cls, text: str, words: Iterable[str]) -> Presence:
+        """The ``words`` in ``text``."""
+        return cls(frozenset(word for word in words if word in text), _DIGIT.search(text) is not None)
+
+    def meets(self, needs: Needs | None) -> bool:
+        """False when the text lacks what ``needs`` asks for."""
+        return needs is None or (needs.digit and self.digit) or not needs.words.isdisjoint(self.words)
 
 
 def needs_of(pattern: re.Pattern[str]) -> Needs | None:
@@ -123,6 +144,8 @@ def _character_class(items: Any, *, folded: bool) -> Needs | None:
 
 
 def _word(text: str, *, folded: bool) -> Needs | None:
+    if "\n" in text:
+        return None  # blanking writes newlines: a word holding one could appear after a text was read
     if not folded:
         return Needs(frozenset({text}))
     # Under IGNORECASE a non-ASCII letter may match an ASCII one ("K", the Kelvin sign, matches "k").

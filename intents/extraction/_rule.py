@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from intents.extraction._lines import lookahead_reach
 from intents.extraction._needs import Needs, needs_of
 
 __all__ = ["AS_WRITTEN", "GLUED", "HER2", "NUMBER", "Reader", "Reading", "Rule", "as_number", "rule", "says", "sink"]
@@ -42,17 +43,16 @@ class Rule:
     pattern: re.Pattern[str]
     read: Reader
     consume: bool = True
+    # What every match needs (``_needs``): a text without it is skipped.
     needs: Needs | None = field(default=None, compare=False)
-
-    def can_match(self, text: str) -> bool:
-        """False when ``text`` lacks what every match needs, so running the pattern would find nothing."""
-        return self.needs is None or self.needs.found_in(text)
+    # How far past a match its lookaheads read, when it can be looked for line by line (``_lines``).
+    reach: int | None = field(default=None, compare=False)
 
 
 def rule(pattern: str, read: Reader, *, consume: bool = True) -> Rule:
     """Compile ``pattern`` into a ``Rule``."""
     compiled = re.compile(pattern)
-    return Rule(compiled, read, consume, needs_of(compiled))
+    return Rule(compiled, read, consume, needs_of(compiled), lookahead_reach(compiled))
 
 
 def says(*readings: Reading) -> Reader:
