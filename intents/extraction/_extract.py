@@ -21,7 +21,7 @@ from intents.extraction._ish import COPY_NUMBER, ISH_CALLS, PROBE, RATIO, RECOUN
 from intents.extraction._labels import HER2_CALLS
 from intents.extraction._lines import matches_by_line
 from intents.extraction._model import Extraction
-from intents.extraction._needs import Presence
+from intents.extraction._needs import NeedsIndex
 from intents.extraction._receptors import RECEPTORS
 from intents.extraction._resolve import resolve
 from intents.extraction._rule import Reading, Rule
@@ -46,9 +46,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-# Every word some rule needs, looked for once in a short message. In a long one each rule looks for its own
-# in the text as it is by then, since the rules before it may have used up what it needs.
-_NEEDED_WORDS = frozenset().union(*(rule.needs.words for rule in RULES if rule.needs is not None))
+# What every rule needs, looked for once in a short message. In a long one each rule looks for its own in the
+# text as it is by then (the rules before it may have used up what it needs), and only in the lines holding it.
+_NEEDS = NeedsIndex([rule.needs for rule in RULES])
 _SHORT = 300
 
 
@@ -56,16 +56,17 @@ def _readings(text: str) -> Iterator[Reading]:
     """Every reading of every rule, in the order the readings occur in ``text``."""
     found: list[tuple[int, int, Reading]] = []
     order = count()
-    present = Presence.in_text(text, _NEEDED_WORDS) if len(text) <= _SHORT else None
-    for rule in RULES:
-        if present is not None and not present.meets(rule.needs):
-            continue
-        if present is None and rule.needs is not None and not rule.needs.found_in(text):
-            continue
-        if present is None:
-            matches = matches_by_line(rule.pattern, text, rule.needs, rule.reach, words_in=text)
-        else:
+    short = len(text) <= _SHORT
+    could_match = _NEEDS.could_match(text) if short else None
+    for number, rule in enumerate(RULES):
+        if could_match is not None:
+            if number not in could_match:
+                continue
             matches = list(rule.pattern.finditer(text))
+        else:
+            if rule.needs is not None and not rule.needs.found_in(text):
+                continue
+            matches = matches_by_line(rule.pattern, text, rule.needs, rule.reach, words_in=text)
         found += [(match.start(), next(order), reading) for match in matches for reading in rule.read(match)]
         if rule.consume and matches:
             text = blank(text, (match.span() for match in matches))

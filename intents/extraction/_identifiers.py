@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from intents.extraction._lines import lookahead_reach, matches_by_line
-from intents.extraction._needs import Needs, Presence, needs_of
+from intents.extraction._needs import Needs, NeedsIndex, needs_of
 from intents.extraction._text import blank
 
 __all__ = ["find_identifiers"]
@@ -119,8 +119,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]], .
 # What each pattern needs (``_needs``): checked against the lower-cased text, exact for ASCII text only.
 _NEEDS: tuple[Needs | None, ...] = tuple(needs_of(pattern) for _, pattern, _ in _PATTERNS)
 _REACH: tuple[int | None, ...] = tuple(lookahead_reach(pattern) for _, pattern, _ in _PATTERNS)
-_NEEDED_WORDS = frozenset().union(*(needs.words for needs in _NEEDS if needs is not None))
-_EVERYTHING = Presence(_NEEDED_WORDS, digit=True)
+_INDEX = NeedsIndex(_NEEDS)
 # Longer texts are searched line by line where a pattern allows it (``_lines``).
 _SHORT = 300
 
@@ -130,9 +129,9 @@ def find_identifiers(text: str) -> tuple[tuple[str, ...], str]:
     kinds: set[str] = set()
     # What the patterns need is looked for in lower case, which is exact for ASCII text only (``_needs``).
     lowered = text.lower() if text.isascii() else None
-    present = Presence.in_text(lowered, _NEEDED_WORDS) if lowered is not None else _EVERYTHING
-    for (kind, pattern, check), needs, reach in zip(_PATTERNS, _NEEDS, _REACH, strict=True):
-        if not present.meets(needs):
+    could_match = _INDEX.could_match(lowered)
+    for number, ((kind, pattern, check), needs, reach) in enumerate(zip(_PATTERNS, _NEEDS, _REACH, strict=True)):
+        if number not in could_match:
             continue
         if lowered is not None and len(text) > _SHORT:
             matches = matches_by_line(pattern, text, needs, reach, words_in=lowered)
