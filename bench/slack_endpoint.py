@@ -22,7 +22,10 @@ in flight and "concurrency 8" eight. Rounds rotate which app goes first. The sto
 per app, or ``--database-url`` (PostgreSQL, shared by herbot and the floor, whose keys never collide).
 
     PYTHONPATH=. python -m bench.slack_endpoint [--rounds 3] [--sequential 60] [--concurrent 120]
-        [--database-url postgresql+psycopg://...]
+        [--database-url postgresql+psycopg://...] [--profile-herbot FILE]
+
+``--profile-herbot FILE`` profiles herbot's server, every thread (which slows it: ignore its figures then),
+and writes the statistics to FILE for ``python -m pstats FILE``.
 """
 
 from __future__ import annotations
@@ -163,10 +166,13 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def server_process(app_name: str, api_url: str, database_url: str | None = None) -> AsyncIterator[ServerProcess]:
+async def server_process(
+    app_name: str, api_url: str, database_url: str | None = None, profile: str | None = None
+) -> AsyncIterator[ServerProcess]:
     """Start ``python -m bench.slack_server``, wait until it listens, and stop it (SIGTERM) afterwards."""
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     arguments = [app_name, "--api-url", api_url, *(["--database-url", database_url] if database_url else [])]
+    arguments += ["--profile", profile] if profile else []
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -202,6 +208,7 @@ class Options:
     concurrency: int = 8
     warmup: int = 30
     database_url: str | None = None
+    profile: str | None = None
 
 
 async def run(options: Options) -> dict[tuple[str, str], Samples]:
@@ -217,7 +224,7 @@ async def run(options: Options) -> dict[tuple[str, str], Samples]:
             async with (
                 server_process("bare", fake.api_url) as bare,
                 server_process("floor", fake.api_url, store_of("floor")) as floor,
-                server_process("herbot", fake.api_url, store_of("herbot")) as ours,
+                server_process("herbot", fake.api_url, store_of("herbot"), options.profile) as ours,
                 ClientSession() as http,
             ):
                 servers = {"bare": bare, "floor": floor, "herbot": ours}
@@ -334,8 +341,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
     parser.add_argument("--warmup", type=int, default=defaults.warmup)
     parser.add_argument("--database-url", help="a PostgreSQL store for herbot and the floor (default: SQLite files)")
+    parser.add_argument("--profile-herbot", metavar="FILE", help="cProfile herbot's server into FILE")
     args = parser.parse_args(argv)
-    options = Options(args.rounds, args.sequential, args.concurrent, args.concurrency, args.warmup, args.database_url)
+    options = Options(
+        args.rounds,
+        args.sequential,
+        args.concurrent,
+        args.concurrency,
+        args.warmup,
+        args.database_url,
+        str(Path(args.profile_herbot).resolve()) if args.profile_herbot else None,
+    )
     results = asyncio.run(run(options))
     print(report(results, options))
 

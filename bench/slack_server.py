@@ -1,20 +1,27 @@
 """One app under test for ``bench/slack_endpoint.py``, in its own process: herbot's server or a floor app.
 
-    python -m bench.slack_server herbot|bare|floor --api-url URL [--database-url URL]
+    python -m bench.slack_server herbot|bare|floor --api-url URL [--database-url URL] [--profile FILE]
 
 Prints ``listening <events URL>`` once it serves on a free loopback port, and stops on SIGTERM or SIGINT.
 herbot runs as ``herbot serve`` runs it (``create_server``, its access logger, JSON logs at INFO, here to
 ``os.devnull``); the floors (``bench/floor_apps.py``) are Bolt's own aiohttp server, logging the same way.
+``--profile FILE`` profiles every thread of the server (cProfile) and writes their merged statistics to FILE
+when it stops, for ``python -m pstats FILE``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import logging
 import os
+import pstats
 import signal
-from collections.abc import Callable, Sequence
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from aiohttp import web
 
@@ -77,13 +84,41 @@ async def serve_until_stopped(app_name: str, api_url: str, database_url: str | N
         close()
 
 
+@contextmanager
+def profiling(path: str | None) -> Iterator[None]:
+    """Profile this thread and every thread started meanwhile; write the merged statistics to ``path``."""
+    if path is None:
+        yield
+        return
+    profiles = [cProfile.Profile()]
+
+    def profile_new_thread(*_: object) -> None:
+        sys.setprofile(None)
+        profile = cProfile.Profile()
+        profiles.append(profile)
+        profile.enable()
+
+    threading.setprofile(profile_new_thread)
+    profiles[0].enable()
+    try:
+        yield
+    finally:
+        profiles[0].disable()
+        threading.setprofile(None)  # type: ignore[arg-type]
+        stats = pstats.Stats(profiles[0])
+        for profile in profiles[1:]:
+            stats.add(profile)
+        stats.dump_stats(path)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.slack_server", description=__doc__.splitlines()[0])
     parser.add_argument("app", choices=APPS)
     parser.add_argument("--api-url", required=True, help="the fake Slack Web API, ending in /api/")
     parser.add_argument("--database-url", help="the store of herbot or the store floor")
+    parser.add_argument("--profile", metavar="FILE", help="write cProfile statistics of every thread to FILE")
     args = parser.parse_args(argv)
-    with open(os.devnull, "w") as sink:
+    with open(os.devnull, "w") as sink, profiling(args.profile):
         configure_logging(logging.INFO, stream=sink)
         asyncio.run(serve_until_stopped(args.app, args.api_url, args.database_url))
 
