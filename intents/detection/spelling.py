@@ -10,7 +10,7 @@ vocabulary and is one edit (insertion, deletion, substitution or swap of neighbo
 spelling of the subject (``domain.SPELLINGS``) by that spelling. Known words are never touched, so the
 training examples' own typos ("tripple") stay as they are. Candidates come from a table of every
 spelling with one letter deleted (the "symmetric delete" of SymSpell), so a word costs a few dictionary
-look-ups, not a comparison with every spelling: about 1 ms per KB of pasted report.
+look-ups, not a comparison with every spelling: with ``normalise``, about 0.4 ms per KB of pasted report.
 
 >>> spell_her2("hre2 postive? herr2, HER-2/neu, c-erbB-2 and her2neu")
 'her2 postive? her2, her2, her2 and her2'

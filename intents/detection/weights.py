@@ -15,17 +15,13 @@ where parsing ~75,000 decimal floats took ~40 ms.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import sys
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import accumulate
+from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Any
 
 from intents.detection.detector import EPOCHS, MARGIN, SEED, IntentDetector
+from intents.detection.packing import LazyRows, pack, unpack
 from intents.detection.perceptron import LinearScorer
 from intents.detection.vectors import TfIdf
 
@@ -60,13 +56,13 @@ def write_weights(detector: IntentDetector, mark: str) -> str:
         "bias": list(scorer.bias),
         "vocabulary": sorted(detector.vocabulary),
         "features": features,
-        "idf": _pack("d", [detector.tfidf.idf[feature] for feature in features]),
+        "idf": pack("d", [detector.tfidf.idf[feature] for feature in features]),
         # Features with weights (by position in "features"), how many classes each has a weight for,
         # and then those classes and weights one row after another.
         "rows": [position[feature] for feature, _ in rows],
-        "sizes": _pack("B", [len(row) for _, row in rows]),
-        "row_classes": _pack("B", [index for _, row in rows for index in sorted(row)]),
-        "row_weights": _pack("d", [row[index] for _, row in rows for index in sorted(row)]),
+        "sizes": pack("B", [len(row) for _, row in rows]),
+        "row_classes": pack("B", [index for _, row in rows for index in sorted(row)]),
+        "row_weights": pack("d", [row[index] for _, row in rows for index in sorted(row)]),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -77,64 +73,13 @@ def read_weights(text: str) -> tuple[IntentDetector, str]:
     if document.get("format") != FORMAT:
         raise ValueError(f"intent weights have format {document.get('format')!r}, expected {FORMAT}")
     features = document["features"]
-    rows = _Rows(
+    rows = LazyRows(
         [features[i] for i in document["rows"]],
-        _unpack("B", document["sizes"]),
-        _unpack("B", document["row_classes"]),
-        _unpack("d", document["row_weights"]),
+        unpack("B", document["sizes"]),
+        unpack("B", document["row_classes"]),
+        unpack("d", document["row_weights"]),
     )
     scorer = LinearScorer(tuple(document["classes"]), rows, tuple(document["bias"]))
-    idf = dict(zip(features, _unpack("d", document["idf"]), strict=True))
+    idf = dict(zip(features, unpack("d", document["idf"]), strict=True))
     detector = IntentDetector(TfIdf(MappingProxyType(idf)), scorer, frozenset(document["vocabulary"]))
     return detector, document["fingerprint"]
-
-
-class _Rows(Mapping[str, Mapping[int, float]]):
-    """Feature -> {class index: weight}, each row built when first looked up.
-
-    A message touches a few hundred of the ~13,000 rows, so building them all at load (~10 ms) is
-    mostly wasted. A built row is kept, read-only; equal to the trained weights as a mapping.
-    """
-
-    def __init__(self, features: list[str], sizes: array, classes: array, weights: array) -> None:
-        self._spans = dict(zip(features, zip(accumulate(sizes, initial=0), sizes, strict=False), strict=True))
-        self._classes = classes
-        self._weights = weights
-        self._built: dict[str, Mapping[int, float]] = {}
-
-    def __getitem__(self, feature: str) -> Mapping[int, float]:
-        row = self.get(feature)
-        if row is None:
-            raise KeyError(feature)
-        return row
-
-    def get(self, feature: str, default: Any = None) -> Any:  # the scorer's hot path: no exceptions
-        row = self._built.get(feature)
-        if row is None:
-            span = self._spans.get(feature)
-            if span is None:
-                return default
-            start, end = span[0], span[0] + span[1]
-            row = MappingProxyType(dict(zip(self._classes[start:end], self._weights[start:end], strict=True)))
-            self._built[feature] = row
-        return row
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._spans)
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-
-def _pack(code: str, numbers: list[float] | list[int]) -> str:
-    packed = array(code, numbers)
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return base64.b64encode(packed.tobytes()).decode("ascii")
-
-
-def _unpack(code: str, text: str) -> array:
-    unpacked = array(code, base64.b64decode(text))
-    if sys.byteorder == "big":
-        unpacked.byteswap()
-    return unpacked
