@@ -36,7 +36,7 @@ class Services:
 def create_router() -> tuple[Knowledge, Router]:
     """The packaged knowledge, and a router over it with the packaged detector and question matcher."""
     knowledge = load_knowledge()
-    return knowledge, Router(knowledge, load_detector(), load_question_matcher(knowledge.questions))
+    return knowledge, Router(knowledge, load_detector(knowledge.questions), load_question_matcher(knowledge.questions))
 
 
 def create_services(settings: Settings, *, with_store: bool = True) -> Services:
