@@ -37,6 +37,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -89,6 +90,8 @@ class SlackClient:
         self._fake = fake
         self._verifier = SignatureVerifier(SIGNING_SECRET)
         self._ids = itertools.count(1)
+        # Ids never seen before, even in a store kept from an earlier run (which would take them for retries).
+        self._run = uuid.uuid4().hex[:12]
 
     async def command(self, target: Target) -> tuple[float, float]:
         """Seconds to the HTTP ack, and to the answer's arrival."""
@@ -100,11 +103,11 @@ class SlackClient:
                 "token": "legacy",
                 "team_id": "T1",
                 "channel_id": "C1",
-                "user_id": f"U{number}",
+                "user_id": f"U{self._run}{number}",
                 "command": "/her2",
                 "text": COMMAND_TEXT,
                 "response_url": self._fake.response_url(name),
-                "trigger_id": f"{number}.{number}.bench",
+                "trigger_id": f"{number}.{self._run}.bench",
                 "api_app_id": "A1",
             }
         )
