@@ -28,7 +28,7 @@ async def test_slash_command_classifies_and_answers_with_cited_blocks(herbot: He
     text = all_text(blocks)
     assert reply.args["response_type"] == "ephemeral"
     assert reply.args["text"].startswith("HER2-negative (HER2-low); subtype HR+/HER2−")
-    assert "[1]" in text and "Wolff AC" in text
+    assert "[1] <https://doi.org/10.1200/JCO.2018.77.8738|ASCO/CAP HER2 2018>" in text
     assert any(e.get("action_id") == "herbot_show_reasoning" for b in blocks for e in b.get("elements", []))
 
 
