@@ -14,11 +14,15 @@ from bot.cli import main
 
 URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
 TTL = "a number of minutes above 0 and at most 525600"
+LEASE = "a number of seconds from 11 to 3600"
 BAD_SETTINGS = [
     ("HERBOT_SLOT_TTL_MINUTES", "nan", TTL),
     ("HERBOT_SLOT_TTL_MINUTES", "inf", TTL),
     ("HERBOT_SLOT_TTL_MINUTES", "1e300", TTL),
     ("HERBOT_SLOT_TTL_MINUTES", "0", TTL),
+    ("HERBOT_DELIVERY_LEASE_SECONDS", "10", LEASE),
+    ("HERBOT_DELIVERY_LEASE_SECONDS", "nan", LEASE),
+    ("HERBOT_DELIVERY_LEASE_SECONDS", "soon", LEASE),
     ("HERBOT_PORT", "99999", "a port from 1 to 65535"),
     ("HERBOT_PORT", "0", "a port from 1 to 65535"),
     ("HERBOT_PORT", "-1", "a port from 1 to 65535"),
