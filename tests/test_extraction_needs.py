@@ -14,6 +14,8 @@ from intents.extraction._extract import RULES
 from intents.extraction._identifiers import _PATTERNS
 from intents.extraction._lines import lookahead_reach, matches_by_line
 from intents.extraction._needs import Needs, needs_of
+from intents.extraction._prepared import digest, extraction_patterns, work_out
+from intents.extraction._prepared_table import TABLE
 from intents.extraction._text import fold
 
 PATTERNS = [rule.pattern for rule in RULES] + [pattern for _, pattern, _ in _PATTERNS]
@@ -96,3 +98,8 @@ def test_written_phrasings_pasted_one_per_line_give_the_same_matches_line_by_lin
     pasted = "\n".join(TEXTS)
     for pattern in PATTERNS:
         _assert_same_matches_by_line(pattern, pasted)
+
+
+def test_the_prepared_table_is_what_the_patterns_need_now() -> None:
+    """Stale, every start of herbot works out the missing entries again: rebuild with python -m intents.extraction."""
+    assert {digest(pattern): work_out(pattern) for pattern in extraction_patterns()} == TABLE

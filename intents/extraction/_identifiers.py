@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from intents.extraction._lines import lookahead_reach, matches_by_line
-from intents.extraction._needs import Needs, NeedsIndex, needs_of
+from intents.extraction._lines import matches_by_line
+from intents.extraction._needs import NeedsIndex
+from intents.extraction._prepared import prepare
 from intents.extraction._text import blank
 
 __all__ = ["find_identifiers"]
@@ -117,8 +118,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], bool]], .
 
 
 # What each pattern needs (``_needs``): checked against the lower-cased text, exact for ASCII text only.
-_NEEDS: tuple[Needs | None, ...] = tuple(needs_of(pattern) for _, pattern, _ in _PATTERNS)
-_REACH: tuple[int | None, ...] = tuple(lookahead_reach(pattern) for _, pattern, _ in _PATTERNS)
+_NEEDS, _REACH = zip(*(prepare(pattern) for _, pattern, _ in _PATTERNS), strict=True)
 _INDEX = NeedsIndex(_NEEDS)
 # Longer texts are searched line by line where a pattern allows it (``_lines``).
 _SHORT = 300

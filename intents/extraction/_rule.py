@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from intents.extraction._lines import lookahead_reach
-from intents.extraction._needs import Needs, needs_of
+from intents.extraction._needs import Needs
+from intents.extraction._prepared import prepare
 
 __all__ = ["AS_WRITTEN", "GLUED", "HER2", "NUMBER", "Reader", "Reading", "Rule", "as_number", "rule", "says", "sink"]
 
@@ -52,7 +52,7 @@ class Rule:
 def rule(pattern: str, read: Reader, *, consume: bool = True) -> Rule:
     """Compile ``pattern`` into a ``Rule``."""
     compiled = re.compile(pattern)
-    return Rule(compiled, read, consume, needs_of(compiled), lookahead_reach(compiled))
+    return Rule(compiled, read, consume, *prepare(compiled))
 
 
 def says(*readings: Reading) -> Reader:
