@@ -164,7 +164,9 @@ class Router:
         if turn.extraction.conflicts and guess.reason in (Reason.CLASSIFIER, Reason.VALUES):
             # The same value reported twice, differently: a case to classify, whose answer asks which is right.
             return Intent.CLASSIFY_VALUES, 1.0, self._classify_values(context)
-        question = self._question(turn)
+        # Values answer a question only when the message asks about a concept: match only when it could count.
+        asks = guess.reason is Reason.CLASSIFIER or (_asks_concept(turn) and not adds_values)
+        question = self._question(turn) if asks else None
         if question is not None and guess.reason is Reason.VALUES and _asks_concept(turn) and not adds_values:
             return Intent(question.intent), guess.confidence, self._answer_question(context, question, with_value=True)
         if question is not None and guess.reason is Reason.CLASSIFIER:
