@@ -3,7 +3,7 @@
 Slack's side is played as Slack plays it: signed events and commands to ``/slack/events``; a request
 counts as acked once it got its 200. After the kill, Slack redelivers events under their event ids;
 commands are never redelivered, so what was recorded for them must be delivered by the restarted process
-(the start-up sweep, once the dead process's leases ran out).
+(its start-up sweep takes over what the dead process on this host still held).
 
 Counted at the fake Slack API, by the order calls arrived in: every acked request is answered; an answer
 delivered twice is possible only when the first delivery arrived before the kill (the process died between
@@ -37,8 +37,6 @@ EVENTS_BEFORE, COMMANDS_BEFORE, EVENTS_DURING = 24, 12, 12
 # delivered and marked, some delivered and not yet marked, and some not yet sent.
 SLOW_SLACK_S = (0.05, 0.2, 0.35, 0.5, 0.65)
 DELIVERED_AT_KILL = 10
-# The restarted process takes over the dead one's deliveries once their leases (HERBOT_DELIVERY_LEASE_SECONDS) ran out.
-LEASE_S = 11
 ANSWERED_DEADLINE_S = 60.0
 
 
@@ -88,7 +86,6 @@ def schema_url() -> Iterator[str]:
 async def herbot(tmp_path: Path, schema_url: str, slack_api: FakeSlackApi) -> AsyncIterator[HerbotProcess]:
     env = serve_environment(
         HERBOT_DATABASE_URL=schema_url,
-        HERBOT_DELIVERY_LEASE_SECONDS=str(LEASE_S),
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         HERBOT_SLACK_API_URL=slack_api.api_url,
