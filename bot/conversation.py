@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from bot.engine import Report, report_fields, report_from_fields
@@ -54,8 +55,19 @@ class ConversationService:
 
     def prepare(self, text: str, *, conversation: str | None = None, surface: str = "cli") -> Prepared:
         """Answer ``text`` without writing anything; the caller saves ``Prepared.slots``."""
+        return self.prepare_from(text, self._load_slots(conversation), conversation=conversation, surface=surface)
+
+    def prepare_from(
+        self,
+        text: str,
+        slots: Mapping[str, str] | None,
+        *,
+        conversation: str | None = None,
+        surface: str = "cli",
+    ) -> Prepared:
+        """``prepare`` over slots the caller read already (``None``: memory could not be read)."""
         started = time.perf_counter()
-        prior, subject, remembered = self._load(conversation)
+        prior, subject, remembered = self._state(conversation, slots)
         answer = self._router.answer(text, prior, seed=conversation or "", subject=subject)
         slots = None
         if conversation is not None and remembered and (answer.values, answer.subject) != (prior, subject):
@@ -79,13 +91,21 @@ class ConversationService:
             return False
         return True
 
-    def _load(self, conversation: str | None) -> tuple[Report, Subject, bool]:
+    def _load_slots(self, conversation: str | None) -> dict[str, str] | None:
+        """The conversation's slots; ``{}`` without a conversation or a store, ``None`` if the store failed."""
         if conversation is None or self._store is None:
-            return Report(), Subject(), conversation is None
+            return {}
         try:
-            slots = self._store.load_slots(conversation)
+            return self._store.load_slots(conversation)
         except StoreUnavailable:
             log.warning("store unavailable while loading a conversation")
+            return None
+
+    def _state(self, conversation: str | None, slots: Mapping[str, str] | None) -> tuple[Report, Subject, bool]:
+        """The case and subject in ``slots``, and whether the conversation's memory is usable."""
+        if conversation is None:
+            return Report(), Subject(), True
+        if slots is None or self._store is None:
             return Report(), Subject(), False
         subject = Subject.from_slots(slots)
         try:

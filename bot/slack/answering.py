@@ -25,9 +25,9 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.conversation import ConversationService, Prepared
+from bot.conversation import Prepared
 from bot.delivery import Inbox, NewDelivery, Recorded, StoreCalls
 from bot.errors import StoreUnavailable
 from bot.render.slack import SlackMessage, SlackRenderer
@@ -37,7 +37,7 @@ from bot.slack.too_long import is_too_long, too_long_explanation
 from intents.router import Answer
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    pass
 
 __all__ = ["ANSWER_WORKERS", "EDIT_MEMORY_LOST", "EDIT_NOTICE", "LONG_ANSWER_WORKERS", "Answering", "Deliver"]
 
@@ -61,22 +61,6 @@ EDIT_MEMORY_LOST = "I couldn't reach my conversation memory, so this answer uses
 
 Deliver = Callable[[SlackMessage], Sequence[NewDelivery]]
 """Where a rendered answer goes: the deliveries to record for it."""
-
-
-class _ReadSlots:
-    """The conversation's slots as read before answering, for ``ConversationService.prepare``.
-
-    ``None`` means the store could not be read: ``prepare`` then answers from this message alone and says
-    memory is unavailable, as it does when its store fails.
-    """
-
-    def __init__(self, slots: dict[str, str] | None) -> None:
-        self._slots = slots
-
-    def load_slots(self, key: str) -> dict[str, str]:
-        if self._slots is None:
-            raise StoreUnavailable(url="-")
-        return dict(self._slots)
 
 
 class Answering:
@@ -140,9 +124,10 @@ class Answering:
         return prepared, self._render(prepared.answer)
 
     def _prepare(self, inbound: Inbound, slots: dict[str, str] | None) -> Prepared:
-        """``ConversationService.prepare`` over the slots already read: it decides what they become."""
-        service = ConversationService(self._services.router, cast("Store", _ReadSlots(slots)))
-        return service.prepare(inbound.text or "help", conversation=inbound.conversation, surface="slack")
+        """The answer over the slots already read (``None``: memory unavailable), and what they become."""
+        return self._services.conversations.prepare_from(
+            inbound.text or "help", slots, conversation=inbound.conversation, surface="slack"
+        )
 
     def _answer_edit(self, inbound: Inbound, memory: bool) -> tuple[Prepared, SlackMessage]:
         prepared = self._prepare(inbound, {})
