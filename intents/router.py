@@ -40,6 +40,7 @@ from intents.recall import explain_sources, explain_trial, explain_year
 from intents.refusal import RefusalKind, decline_decision, explain_refusal
 from intents.small_talk import explain_greeting, explain_thanks, is_greeting
 from intents.subject import Subject
+from intents.too_long import is_too_long, too_long_explanation
 from intents.topics import explain_topic
 from intents.treatment_context import asks_about_treatment, general_treatment_topic, with_general_evidence
 from intents.turn import Turn, understand
@@ -129,6 +130,11 @@ class Router:
         self, text: str, prior: Report | None = None, *, seed: str = "", subject: Subject | None = None
     ) -> Answer:
         """Answer ``text`` in a conversation whose case so far is ``prior`` and last subject ``subject``."""
+        if is_too_long(text):
+            # Nothing is read: a value past any cut could change the result. The conversation stays as it was.
+            return Answer(
+                too_long_explanation(len(text)), Intent.HELP, 1.0, prior or Report(), subject=subject or Subject()
+            )
         turn = understand(self._spelt_out(text, subject), self._detector)
         if turn.new_case and not turn.text:
             return Answer(explain_new_case(), Intent.CLASSIFY_VALUES, 1.0)

@@ -10,6 +10,7 @@ from bot.render.text import TextRenderer
 from bot.render.views import MAX_BODY, body_length, default_view
 from intents.catalog import QUESTIONS, TOPIC_INTENTS
 from intents.router import Router
+from intents.too_long import MAX_MESSAGE_CHARS
 
 MAX_SMALL = 250
 SMALL = [
@@ -43,3 +44,10 @@ def test_a_topic_question_fits_the_default_view_and_the_full_view_keeps_more(
     renderer = TextRenderer(knowledge.sources)
     assert body_length(default_view(explanation)) <= MAX_BODY
     assert len(renderer.render(explanation, full=True)) >= len(renderer.render(explanation))
+
+
+def test_a_message_past_the_cap_is_not_read_on_any_surface(router: Router) -> None:
+    message = "IHC 1+ " + "x" * MAX_MESSAGE_CHARS + " IHC 3+"
+    answer = router.answer(message)
+    assert answer.explanation.classification is None and answer.values.is_empty
+    assert "too long for me to read whole" in answer.explanation.headline.text

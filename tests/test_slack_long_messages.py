@@ -8,7 +8,7 @@ from fakes.slack_api import FakeSlackApi
 from slack_herbot import FORM, JSON, Herbot
 from slack_requests import command_body, event_body, mention
 
-from bot.slack.too_long import MAX_MESSAGE_CHARS
+from intents.too_long import MAX_MESSAGE_CHARS
 
 BURST = 24
 REPORT = (

@@ -14,7 +14,7 @@ conversation's slots are read beforehand through the store's bounded calls, so a
 neither hold an answering thread nor delay an ack past the store's timeout. Long messages have a lane of
 their own, so a burst of them only queues behind itself. While the store is down the request goes to
 the in-memory inbox, and the answer says that the conversation's memory is unavailable. A message longer
-than herbot reads is not answered at all but asked for its values (``bot.slack.too_long``).
+than herbot reads is not answered at all but asked for its values (``intents.too_long``).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from bot.errors import StoreUnavailable
 from bot.render.slack import SlackMessage, SlackRenderer
 from bot.services import Services
 from bot.slack.inbound import Inbound, decode_values, encode_values
-from bot.slack.too_long import is_too_long, too_long_explanation
 from intents.router import Answer
+from intents.too_long import is_too_long, too_long_explanation
 
 if TYPE_CHECKING:
     pass
