@@ -16,8 +16,9 @@ method              top-1  top-3
 bm25-entry-ask      0.452  0.691   chosen: BM25 per entry, plus 2 x BM25 over the entry's ask alone
 bm25-entry          0.394  0.647   BM25, one document per entry
 bm25-phrasing       0.323  0.573   BM25, one document per phrasing, an entry scores its best
+tfidf-perceptron    0.282  0.473   the detector's averaged perceptron over TF-IDF, one class per entry
+blend               0.260  0.505   mean of bm25-phrasing and tfidf-nearest confidences
 tfidf-nearest       0.206  0.415   cosine nearest phrasing over the detector's TF-IDF features
-tfidf-perceptron    0.238  0.419   the detector's perceptron, one class per entry (on the first 53 entries)
 ==================  =====  =====
 
 The bank's phrasings are written to be hard: neighbouring entries differ by one value or one word ("Is ER
