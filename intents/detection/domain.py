@@ -15,6 +15,9 @@ Typos are tolerated: a word of five letters or more matches a known whole word a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from intents.detection.features import words
 
 __all__ = ["SPELLINGS", "mentions_topic", "within_one_edit"]
@@ -80,7 +83,28 @@ def mentions_topic(text: str) -> bool:
 def _is_topic_word(word: str) -> bool:
     if word in _WORDS or word.startswith(_STEMS):
         return True
-    return len(word) >= 5 and any(within_one_edit(word, known) for known in _SUBJECT_SPELLINGS)
+    if len(word) < 5:
+        return False
+    nearby = {known for key in _with_one_deleted(word) for known in _SUBJECT_BY_DELETION.get(key, ())}
+    return any(within_one_edit(word, known) for known in nearby)
+
+
+def _with_one_deleted(word: str) -> set[str]:
+    """``word`` and every string one letter shorter: two words one edit apart always share one of them."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _by_deletion(spellings: frozenset[str]) -> Mapping[str, tuple[str, ...]]:
+    """Each spelling under itself and under every string one letter shorter (SymSpell's "symmetric delete")."""
+    table: dict[str, list[str]] = {}
+    for spelling in sorted(spellings):
+        for key in _with_one_deleted(spelling):
+            table.setdefault(key, []).append(spelling)
+    return MappingProxyType({key: tuple(found) for key, found in table.items()})
+
+
+# Built once at import, under a millisecond; read-only. A word is compared only with the spellings it shares a key with.
+_SUBJECT_BY_DELETION = _by_deletion(_SUBJECT_SPELLINGS)
 
 
 def within_one_edit(first: str, second: str) -> bool:
