@@ -171,7 +171,7 @@ def _report(corpus: Sequence[str], result: Throughput, floor: Throughput, kb: di
     return "\n".join(
         [
             f"Pipeline: router.answer(text) over {length_profile(corpus)}",
-            f"{len(result.rates)} passes after one warm-up; floor x{rate / floor_rate:.4f} of its rate",
+            f"{len(result.rates)} passes after one warm-up; a message costs {floor_rate / rate:,.0f}x the floor's time",
             "",
             table,
             "",
