@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
     a an the this that these those it its it's is are was were be been being am do does did doing done
     i me my we our us you your u ur he she her his they them their there here of for to in on at by with
     from as into about than then so and or but if just also any some such can could would should will shall
-    may might must have has had having get got pls please thanks thx hi hey hello team anyone someone guys
+    may might must have has had having pls please thanks thx hi hey hello team anyone someone guys
     s re ve ll d m what's whats
     """.split()
 )

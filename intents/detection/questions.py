@@ -13,7 +13,7 @@ each fold holding out a fifth of every entry's phrasings and training on the res
 ==================  =====  =====
 method              top-1  top-3
 ==================  =====  =====
-bm25-entry-ask      0.452  0.691   chosen: BM25 per entry, plus 2 x BM25 over the entry's ask alone
+bm25-entry-ask      0.451  0.692   chosen: BM25 per entry, plus 2 x BM25 over the entry's ask alone
 bm25-entry          0.394  0.647   BM25, one document per entry
 bm25-phrasing       0.323  0.573   BM25, one document per phrasing, an entry scores its best
 tfidf-perceptron    0.282  0.473   the detector's averaged perceptron over TF-IDF, one class per entry
