@@ -28,6 +28,10 @@ CASES = [
     ("is IHC 1+ considered HER2-low?", None, "her2-low.is-1plus-low"),
     ("her2 was 0 at dx, can it become low later?", None, "her2-low.her2-0-primary"),
     ("what is her2 low", Intent.TREATMENT_HER2_LOW, "tx-her2-low.options"),
+    # Saying nothing beyond the overview entry's words asks the overview; one more word asks something else.
+    ("ultralow her2 - what is that?", Intent.DEFINE_HER2_ULTRALOW, "ultralow.what-it-means"),
+    ("tell me about er low", Intent.DEFINE_ER_LOW, "er-low.what-is"),
+    ("is ultralow her2 negative?", Intent.DEFINE_HER2_ULTRALOW, "ultralow.is-negative"),
 ]
 
 
@@ -40,10 +44,13 @@ def test_shipped_index_was_built_from_the_current_bank() -> None:
     assert json.loads(index_path().read_text(encoding="utf-8"))["fingerprint"] == questions_fingerprint(BANK), STALE
 
 
-def test_loaded_matcher_ranks_exactly_as_one_built_now(matcher: QuestionMatcher) -> None:
+def test_loaded_matcher_matches_exactly_as_one_built_now(matcher: QuestionMatcher) -> None:
     fresh = QuestionMatcher.from_questions(BANK)
-    texts = [text for text, _ in load_eval_set("held-out")]
-    assert [matcher.rank(text) for text in texts] == [fresh.rank(text) for text in texts]
+    labelled = load_eval_set("held-out")
+    assert [matcher.rank(text) for text, _ in labelled] == [fresh.rank(text) for text, _ in labelled]
+    assert [matcher.match(text, intent=Intent(intent)) for text, intent in labelled] == [
+        fresh.match(text, intent=Intent(intent)) for text, intent in labelled
+    ]
 
 
 @pytest.mark.parametrize("question", BANK, ids=[question.id for question in BANK])
