@@ -219,13 +219,13 @@ class Router:
             if subject.topic_id is not None:
                 return intent, 1.0, self._full_topic(context, subject.topic_id)
             return None
-        claims = self._subject_claims(subject, context.prior)
+        shown, claims = self._subject_claims(subject, context.prior)
         registry = self._knowledge.sources
         if follow_up.kind is FollowUpKind.SOURCE:
-            return intent, 1.0, Reply(explain_sources(claims, registry), context.prior)
+            return intent, 1.0, Reply(explain_sources(shown, registry), context.prior)
         if follow_up.kind is FollowUpKind.TRIAL:
-            shown = claims[0] if claims else None
-            explanation = explain_trial(claims, registry, shown=shown) or explain_sources(claims, registry, trial=False)
+            first = shown[0] if shown else None
+            explanation = explain_trial(claims, registry, shown=first) or explain_sources(shown, registry, trial=False)
             return intent, 1.0, Reply(replace(explanation, intent=intent), context.prior)
         return self._ellipsis(follow_up.fragment, question, claims, context)
 
@@ -286,14 +286,18 @@ class Router:
             return Intent.CLASSIFY_VALUES
         return _topic_intent(self._knowledge, subject.topic_id)
 
-    def _subject_claims(self, subject: Subject, prior: Report) -> tuple[Claim, ...]:
-        """The claims the last answer rested on: its question's facts, then its topic's, or the classification's."""
+    def _subject_claims(self, subject: Subject, prior: Report) -> tuple[tuple[Claim, ...], tuple[Claim, ...]]:
+        """The claims the last answer showed, and those it rested on (what it showed, then its whole topic)."""
         if subject.classified and not prior.is_empty:
-            return explain_classification(classify(prior)).claims
+            claims = explain_classification(classify(prior)).claims
+            return claims, claims
         question = self._knowledge.question(subject.question_id) if subject.question_id else None
-        facts = tuple(self._knowledge.fact(f) for f in (*question.answer, *question.points)) if question else ()
         topic = self._knowledge.topic(subject.topic_id) if subject.topic_id else None
-        return (*facts, *(topic.claims if topic else ()))
+        if question is not None:
+            shown = tuple(self._knowledge.fact(f) for f in (*question.answer, *question.points))
+        else:
+            shown = (topic.headline, *topic.points) if topic else ()
+        return shown, (*shown, *(topic.claims if topic else ()))
 
     # Handlers, one per intent family
 
