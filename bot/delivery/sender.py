@@ -24,12 +24,11 @@ import logging
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import Any
 
 from bot.delivery.errors import PermanentDelivery, RetryableDelivery
+from bot.delivery.jobs import Job, JobState, Retry
 from bot.delivery.owners import dead_local_owners, new_owner
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.transport import Transports
@@ -48,42 +47,6 @@ DEFAULT_BATCH = 50
 DEFAULT_MAX_IN_FLIGHT = 64
 SHUTDOWN_GRACE_S = 5.0
 _REASON = re.compile(r"[^A-Za-z0-9_.:-]+")
-
-
-class _State(Enum):
-    WAITING = "waiting"
-    SENDING = "sending"
-    DONE = "done"
-
-
-@dataclass(slots=True)
-class _Job:
-    """One delivery this process is attempting: an outbox row (``stored``) or, while the store is down, memory only."""
-
-    surface: str
-    kind: str
-    target: dict[str, Any]
-    payload: dict[str, Any]
-    not_after: datetime
-    attempts: int
-    stored: Delivery | None
-    state: _State = _State.WAITING
-    failure: str | None = None  # the reason, once it failed
-    abandoned: bool = False  # another process answers it
-    timer: asyncio.TimerHandle | None = None
-
-    @classmethod
-    def of_row(cls, row: Delivery) -> _Job:
-        return cls(row.surface, row.kind, row.target, row.payload, row.not_after, row.attempts, row)
-
-    @classmethod
-    def in_memory(cls, delivery: NewDelivery) -> _Job:
-        return cls(delivery.surface, delivery.kind, delivery.target, delivery.payload, delivery.not_after, 0, None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Retry:
-    retry_after: float | None
 
 
 class Sender:
@@ -168,33 +131,33 @@ class Sender:
     def deliver(self, rows: Sequence[Delivery]) -> None:
         """Send outbox rows leased to this sender (``record_and_claim(owner=sender.owner, lease=sender.lease)``)."""
         for row in rows:
-            self._start(_Job.of_row(row))
+            self._start(Job.of_row(row))
 
-    def deliver_in_memory(self, deliveries: Sequence[NewDelivery]) -> list[_Job]:
+    def deliver_in_memory(self, deliveries: Sequence[NewDelivery]) -> list[Job]:
         """Send deliveries the store could not record, retrying in memory; the jobs let a late record take over."""
-        jobs = [_Job.in_memory(delivery) for delivery in deliveries]
+        jobs = [Job.in_memory(delivery) for delivery in deliveries]
         for job in jobs:
             self._start(job)
         return jobs
 
-    def adopt(self, jobs: Sequence[_Job], rows: Sequence[Delivery]) -> None:
+    def adopt(self, jobs: Sequence[Job], rows: Sequence[Delivery]) -> None:
         """The store recorded ``jobs`` after all (a call that outlived its timeout): settle the rows by the jobs."""
         for job, row in zip(jobs, rows, strict=True):
             job.stored = row
-            if job.state is _State.WAITING:
+            if job.state is JobState.WAITING:
                 self._cancel_timer(job)
                 self._start(job)
-            elif job.state is _State.DONE:
+            elif job.state is JobState.DONE:
                 self._spawn(self._settle_done(job, row))
             # SENDING: the send's outcome is settled in the store when it returns.
 
-    def abandon(self, jobs: Sequence[_Job]) -> None:
+    def abandon(self, jobs: Sequence[Job]) -> None:
         """Another process recorded the same request after all: stop retrying ``jobs``."""
         for job in jobs:
             job.abandoned = True
-            if job.state is _State.WAITING:
+            if job.state is JobState.WAITING:
                 self._cancel_timer(job)
-                job.state = _State.DONE
+                job.state = JobState.DONE
 
     async def sweep(self) -> int:
         """Claim and start every delivery due now, and those leased by dead processes of this host; return how many."""
@@ -252,7 +215,7 @@ class Sender:
 
     # One attempt
 
-    def _start(self, job: _Job) -> None:
+    def _start(self, job: Job) -> None:
         job.timer = None
         self._spawn(self._attempt(job))
 
@@ -261,22 +224,22 @@ class Sender:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _attempt(self, job: _Job) -> None:
-        job.state = _State.SENDING
+    async def _attempt(self, job: Job) -> None:
+        job.state = JobState.SENDING
         outcome = await self._send(job)
         if job.abandoned:
-            job.state = _State.DONE
+            job.state = JobState.DONE
         elif outcome is None:
-            job.state = _State.DONE
+            job.state = JobState.DONE
             if job.stored is not None:
                 await self._mark_delivered(job.stored.id)
-        elif isinstance(outcome, _Retry):
+        elif isinstance(outcome, Retry):
             await self._plan_retry(job, outcome.retry_after)
         else:
             await self._fail(job, outcome)
 
-    async def _send(self, job: _Job) -> _Retry | str | None:
-        """``None`` if delivered, ``_Retry`` to try again, or the reason it never will be."""
+    async def _send(self, job: Job) -> Retry | str | None:
+        """``None`` if delivered, ``Retry`` to try again, or the reason it never will be."""
         if self._clock() >= job.not_after:
             return "deadline_passed"
         transport = self.transports.find(job.surface, job.kind)
@@ -285,17 +248,17 @@ class Sender:
         try:
             await asyncio.wait_for(transport.send(job.target, job.payload), self._send_timeout)
         except RetryableDelivery as error:
-            return _Retry(error.retry_after)
+            return Retry(error.retry_after)
         except PermanentDelivery as error:
             return _printable_reason(error.reason)
         except TimeoutError:
-            return _Retry(None)
+            return Retry(None)
         except Exception as error:  # a transport's bug: say so, and retry it like a transient failure
             log.error("delivery send raised surface=%s kind=%s error=%s", job.surface, job.kind, type(error).__name__)
-            return _Retry(None)
+            return Retry(None)
         return None
 
-    async def _plan_retry(self, job: _Job, retry_after: float | None) -> None:
+    async def _plan_retry(self, job: Job, retry_after: float | None) -> None:
         attempts = job.attempts + 1
         now = self._clock()
         at = self._policy.next_attempt(
@@ -305,37 +268,37 @@ class Sender:
             await self._fail(job, "retries_exhausted" if attempts >= self._policy.max_attempts else "deadline_passed")
             return
         job.attempts = attempts
-        job.state = _State.WAITING
+        job.state = JobState.WAITING
         if job.stored is not None:
             try:
                 if await self._store_call("reschedule", job.stored.id, self.owner, at, attempts):
                     self._wake_at(at)
-                job.state = _State.DONE  # the outbox row carries on, from the loop
+                job.state = JobState.DONE  # the outbox row carries on, from the loop
                 return
             except StoreUnavailable:
                 pass  # keep it here; its lease still keeps other replicas off it for a while
         self._retry_in_memory(job, at - now)
 
-    def _retry_in_memory(self, job: _Job, delay: timedelta) -> None:
+    def _retry_in_memory(self, job: Job, delay: timedelta) -> None:
         loop = asyncio.get_running_loop()
         timer = loop.call_later(max(delay.total_seconds(), 0.0), self._start_timed, job)
         job.timer = timer
         self._timers.add(timer)
 
-    def _start_timed(self, job: _Job) -> None:
+    def _start_timed(self, job: Job) -> None:
         if job.timer is not None:
             self._timers.discard(job.timer)
         if not job.abandoned:
             self._start(job)
 
-    def _cancel_timer(self, job: _Job) -> None:
+    def _cancel_timer(self, job: Job) -> None:
         if job.timer is not None:
             job.timer.cancel()
             self._timers.discard(job.timer)
             job.timer = None
 
-    async def _fail(self, job: _Job, reason: str) -> None:
-        job.state, job.failure = _State.DONE, reason
+    async def _fail(self, job: Job, reason: str) -> None:
+        job.state, job.failure = JobState.DONE, reason
         log.warning(
             "delivery failed surface=%s kind=%s reason=%s attempts=%d stored=%s",
             job.surface,
@@ -348,7 +311,7 @@ class Sender:
             with contextlib.suppress(StoreUnavailable):  # its lease expires; whoever takes it fails it again
                 await self._store_call("mark_failed", job.stored.id, self.owner, reason)
 
-    async def _settle_done(self, job: _Job, row: Delivery) -> None:
+    async def _settle_done(self, job: Job, row: Delivery) -> None:
         if job.failure is None:
             await self._mark_delivered(row.id)
         else:
