@@ -10,8 +10,11 @@ store's own bounded pool and with a timeout (``bot.store.calls.StoreCalls``).
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -49,6 +52,11 @@ class Store:
         if engine.dialect.name not in _UPSERTING_INSERTS:
             raise ValueError(f"the store supports SQLite and PostgreSQL, not {engine.dialect.name!r}")
         self._upserting_insert = _UPSERTING_INSERTS[engine.dialect.name]
+        # SQLite takes one writer at a time and makes the others sleep and poll (up to 100 ms a turn):
+        # queueing this process's writers on a lock instead keeps each write's wait short and fair.
+        self._writes: AbstractContextManager[Any] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -134,7 +142,7 @@ class Store:
         now = self._now()
         statement = self._upserting_insert(inbox).values(request_key=_bounded("request key", key), received_at=now)
         slot_statement = None if slots is None else self._slots_statement(conversation or key, slots)
-        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+        with self._transaction() as connection:
             if _rowcount(connection, statement.on_conflict_do_nothing()) == 0:
                 return None
             lease_until = None if lease is None else now + _positive("lease", lease)
@@ -158,7 +166,7 @@ class Store:
             raise ValueError("limit must be at least 1")
         now = self._now()
         lease_until = now + _positive("lease", lease)
-        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+        with self._transaction() as connection:
             return claim_due(
                 connection,
                 owner=_bounded("owner", owner),
@@ -207,7 +215,7 @@ class Store:
             cron=cron,
             created_at=self._now(),
         )
-        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+        with self._transaction() as connection:
             (schedule_id,) = connection.execute(statement).inserted_primary_key
         return schedule_id
 
@@ -281,15 +289,20 @@ class Store:
         )
 
     def _settle(self, delivery_id: int, *, owner: str | None, **values: Any) -> bool:
-        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+        with self._transaction() as connection:
             return settle(connection, delivery_id, owner=owner, **values)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        with self._writes, unavailable_on_failure(self._url), self.engine.begin() as connection:
+            yield connection
 
     def _read(self, statement: Executable) -> Sequence[Row[Any]]:
         with unavailable_on_failure(self._url), self.engine.connect() as connection:
             return connection.execute(statement).all()
 
     def _write(self, statement: Executable) -> int:
-        with unavailable_on_failure(self._url), self.engine.begin() as connection:
+        with self._transaction() as connection:
             return _rowcount(connection, statement)
 
     def _now(self) -> datetime:
