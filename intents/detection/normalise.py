@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from intents.detection.spelling import spell_her2
 
@@ -27,6 +28,9 @@ _SLACK_MARKUP = re.compile(r"<[@#!][^>]*>")
 _SPACE = re.compile(r"\s+")
 
 
+# A message is normalised by the detector, the question matcher and the router in turn (about four times):
+# a few recent results kept saves all but the first. Pure function of its text, so nothing can go stale.
+@lru_cache(maxsize=32)
 def normalise(text: str) -> str:
     """NFKC, lower case, one dash and one plus, one spelling of HER2 and of re-test, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_PLUSES).translate(_QUOTES)

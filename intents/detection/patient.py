@@ -63,22 +63,64 @@ _PERSON = re.compile(
     r"|\b\d{2} ?f\b|\b[fm] ?/ ?\d{2}\b|\baged? \d{2}\b"
     r"|\b\d{2,3} ?kgs?\b|\bweighs\b"
 )
+
+
+def _words(alternatives: str) -> tuple[str, ...]:
+    return tuple(word for word in alternatives.split("|") if word)
+
+
 # Asking for an order for that someone: decide / start / give / dose / stop / switch, eligibility, what next.
-_ORDER = re.compile(
-    r"\b(?:should|shld|shud|shall|can|could|may|must|do|would|will)\b.{0,40}?\b(?:get|have|receive|start|give|"
-    r"be given|be started|prescribe|use|add|stop|switch|continue|go on|go with|be on|try|offer|administer|initiate|"
-    r"change (?:to|her|him|tx|treatment|regimen)|hold|restart|reduce|drop|benefit)\b"
-    r"|\b(?:start|starting|prescribe|prescribing|administer|initiate|hold|holding|stop|stopping|switch|switching|"
-    r"reduce|reducing|drop|escalate|de-?escalate|continue|carry on|rechallenge|re-?challenge|resume|re-?treat|"
-    r"skip|omit|forgo|rebiopsy|re-?biopsy)\b"
-    r"|\byes or no\b"
-    r"|\bdos(?:e|es|ing|age)\b|\bhow (?:much|many mg)\b|\d ?mg\b|\bmg(?:/kg|/m2)?\b"
-    r"|\b(?:eligible|candidate|qualif(?:y|ies)|suitable|fit for|ok for|okay for)\b"
-    r"|\brecommend\b|\bdecide\b|\bdecision\b"
-    r"|\b(?:which|what) (?:drug|dose|chemo|treatment|regimen|therapy|medication|med|agent|tx)\b"
-    # "Keytruda for my lady", "neoadj or not?", "600 or 400 for her?", "Kisqali + Femara ok?", a bare "TCHP?"
-    rf"|\b{_TREATMENT} for (?:my|our|this|that|her|him)\b|\bor not\b|\b\d+(?: ?[a-z/]+)? or \d+"
-    rf"|\b(?:ok|okay|reasonable|appropriate)\s*\?|\b{_TREATMENT}\s*\?"
+# Each branch with the words one of which every match contains (None: always searched), so a long text skips the
+# branches it cannot match: searching them all costs ~0.4 ms per KB. tests/test_patient_needs.py checks the words
+# against what each pattern needs (intents.extraction._needs).
+_ORDER_BRANCHES: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = tuple(
+    (needs, re.compile(pattern))
+    for needs, pattern in (
+        (
+            _words("get|have|receive|start|give|prescribe|use|add|stop|switch|continue|go |be on|try|offer|administer|")
+            + _words("initiate|change |hold|reduce|drop|benefit"),
+            r"\b(?:should|shld|shud|shall|can|could|may|must|do|would|will)\b.{0,40}?\b(?:get|have|receive|start|give|"
+            r"be given|be started|prescribe|use|add|stop|switch|continue|go on|go with|be on|try|offer|administer|"
+            r"initiate|change (?:to|her|him|tx|treatment|regimen)|hold|restart|reduce|drop|benefit)\b",
+        ),
+        (
+            _words("start|prescrib|administer|initiate|hold|stop|switch|reduc|drop|escalate|continue|carry on|")
+            + _words("challenge|resume|treat|skip|omit|forgo|biopsy"),
+            r"\b(?:start|starting|prescribe|prescribing|administer|initiate|hold|holding|stop|stopping|switch|switching|"
+            r"reduce|reducing|drop|escalate|de-?escalate|continue|carry on|rechallenge|re-?challenge|resume|re-?treat|"
+            r"skip|omit|forgo|rebiopsy|re-?biopsy)\b",
+        ),
+        (("yes or no",), r"\byes or no\b"),
+        (
+            ("dos", "how much", "how many mg", "mg"),
+            r"\bdos(?:e|es|ing|age)\b|\bhow (?:much|many mg)\b|\d ?mg\b|\bmg(?:/kg|/m2)?\b",
+        ),
+        (
+            (
+                "eligible",
+                "candidate",
+                "qualif",
+                "suitable",
+                "fit for",
+                "ok for",
+                "okay for",
+                "recommend",
+                "decide",
+                "decision",
+            ),
+            r"\b(?:eligible|candidate|qualif(?:y|ies)|suitable|fit for|ok for|okay for)\b"
+            r"|\brecommend\b|\bdecide\b|\bdecision\b",
+        ),
+        (
+            ("which ", "what "),
+            r"\b(?:which|what) (?:drug|dose|chemo|treatment|regimen|therapy|medication|med|agent|tx)\b",
+        ),
+        # "Keytruda for my lady", "neoadj or not?", "600 or 400 for her?", "Kisqali + Femara ok?", a bare "TCHP?"
+        ((" for ",), rf"\b{_TREATMENT} for (?:my|our|this|that|her|him)\b"),
+        (("or not", " or "), r"\bor not\b|\b\d+(?: ?[a-z/]+)? or \d+"),
+        (("ok", "reasonable", "appropriate"), r"\b(?:ok|okay|reasonable|appropriate)\s*\?"),
+        (("?",), rf"\b{_TREATMENT}\s*\?"),
+    )
 )
 # A clinician asking what to give, with no patient named: "which drug should I prescribe".
 _SELF_ORDER = re.compile(
@@ -135,13 +177,29 @@ def is_patient_specific(text: str) -> bool:
     """True when normalised ``text`` asks for a treatment, dose or decision for a particular patient."""
     if _SELF_ORDER.search(text):
         return True
-    if _PERSON.search(text) and (_ORDER.search(text) or _DECISION.search(text) or _NEXT.search(text)):
-        return True
+    # _DECISION is the costliest pattern on a long text (~0.3 ms per KB): search it once.
+    decision: bool | None = None
+    if _PERSON.search(text):
+        if _any_order(text):
+            return True
+        decision = _DECISION.search(text) is not None
+        if decision or _NEXT.search(text):
+            return True
     if _GENERAL.search(text):
         return False
     history = bool(_HISTORY.search(text))
-    asks = _DECISION.search(text) or (history and _NEXT.search(text))
+    if decision is None:
+        decision = _DECISION.search(text) is not None
+    asks = decision or (history and _NEXT.search(text))
     return bool(asks) and (history or _reports_values(text))
+
+
+def _any_order(text: str) -> bool:
+    """True when one of the ``_ORDER_BRANCHES`` matches ``text``, trying only those whose words it holds."""
+    for needs, pattern in _ORDER_BRANCHES:
+        if (needs is None or any(word in text for word in needs)) and pattern.search(text):
+            return True
+    return False
 
 
 def _reports_values(text: str) -> bool:
