@@ -114,11 +114,10 @@ class SlackRenderer:
             body.append(
                 ActionsBlock(elements=[self._button(SHOW_REASONING_LABEL, SHOW_REASONING_ACTION, reasoning_token)])
             )
-        references = (
-            (self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1))
-            if full or show_steps
-            else [mrkdwn("references.mrkdwn.j2", sources=cited.sources)] if cited.sources else []
-        )
+        if full or show_steps:
+            references = [self._citation(mrkdwn, number, source) for number, source in enumerate(cited.sources, 1)]
+        else:
+            references = [mrkdwn("references.mrkdwn.j2", sources=cited.sources)] if cited.sources else []
         guidelines = cited.guidelines and (full or show_steps or x.guidelines)
         tail = [
             *([DividerBlock()] if cited.sources else []),
