@@ -16,16 +16,16 @@ __all__ = ["MAX_BODY", "MAX_POINTS", "body_length", "default_view"]
 
 MAX_POINTS = 3
 MAX_BODY = 600
-# A rendered line adds a bullet, a citation mark or two and a line break to a claim's text.
-_LINE_OVERHEAD = 8
+# A rendered line adds a bullet and a line break to its text, and a claim a space and "[n]" per source.
+_LINE_OVERHEAD = 5
+_MARK = 4
 
 
 def body_length(explanation: Explanation) -> int:
-    """About how many characters the body (headline, flags, notices, points) takes when rendered."""
+    """How many characters the body (headline, flags, notices, points) takes when rendered, at most."""
     claims: list[Claim] = [explanation.headline, *explanation.flags, *explanation.points]
-    return sum(len(claim.text) + _LINE_OVERHEAD for claim in claims) + sum(
-        len(notice) + _LINE_OVERHEAD for notice in explanation.notices
-    )
+    cited = sum(len(claim.text) + _LINE_OVERHEAD + _MARK * len(set(claim.sources)) for claim in claims)
+    return cited + sum(len(notice) + _LINE_OVERHEAD for notice in explanation.notices)
 
 
 def default_view(explanation: Explanation) -> Explanation:
