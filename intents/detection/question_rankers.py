@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 
 from intents.detection.bm25 import Bm25Index
 from intents.detection.normalise import normalise
@@ -47,7 +48,9 @@ class Ranker:
 
 
 def _best_first(scores: dict[int, float]) -> Ranked:
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    # By entry, then by confidence falling: the sort is stable, so ties stay by entry. The same order as the key
+    # (-confidence, entry), without a Python call per item.
+    return sorted(sorted(scores.items()), key=itemgetter(1), reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,10 @@ class Bm25Ranker(Ranker):
     owners: tuple[int, ...]
     asks: Bm25Index | None = None
     ask_weight: float = 0.0
+    _one_document_per_entry: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_one_document_per_entry", self.owners == tuple(range(len(self.owners))))
 
     @classmethod
     def from_terms(
@@ -84,18 +91,43 @@ class Bm25Ranker(Ranker):
         ceiling = self.index.ceiling(terms)
         if not ceiling:
             return []
-        best: dict[int, float] = {}
-        for document, score in self.index.score(terms).items():
-            owner = self.owners[document]
-            if score > best.get(owner, 0.0):
-                best[owner] = score
+        scores = self.index.score(terms)
+        if self._one_document_per_entry:
+            # Every document is its own entry, and every BM25 score is positive: each is its entry's best.
+            best = scores
+        else:
+            best = {}
+            for document, score in scores.items():
+                owner = self.owners[document]
+                if score > best.get(owner, 0.0):
+                    best[owner] = score
         confidences = {entry: score / ceiling for entry, score in best.items()}
         if self.asks is not None and self.ask_weight:
             ask_ceiling = self.asks.ceiling(terms)
+            weight = self.ask_weight
+            get = confidences.get
             for entry, score in self.asks.score(terms).items():
-                confidences[entry] = confidences.get(entry, 0.0) + self.ask_weight * score / ask_ceiling
-            confidences = {entry: c / (1.0 + self.ask_weight) for entry, c in confidences.items()}
+                confidences[entry] = get(entry, 0.0) + weight * score / ask_ceiling
+            share = 1.0 + weight
+            confidences = {entry: c / share for entry, c in confidences.items()}
         return _best_first(confidences)
+
+    def confidence(self, terms: Sequence[str], entry: int) -> float:
+        """``entry``'s confidence in ``rank_terms(terms)`` (0.0 when unranked), computed for it alone."""
+        if not self._one_document_per_entry:
+            return dict(self.rank_terms(terms)).get(entry, 0.0)
+        ceiling = self.index.ceiling(terms)
+        if not ceiling:
+            return 0.0
+        score = self.index.score_of(terms, entry)
+        confidence = score / ceiling if score is not None else None
+        if self.asks is not None and self.ask_weight:
+            ask = self.asks.score_of(terms, entry)
+            if ask is not None:
+                base = confidence if confidence is not None else 0.0
+                confidence = base + self.ask_weight * ask / self.asks.ceiling(terms)
+            return confidence / (1.0 + self.ask_weight) if confidence is not None else 0.0
+        return confidence if confidence is not None else 0.0
 
 
 def _bm25_phrasing(pairs: Sequence[tuple[str, int]]) -> Ranker:

@@ -25,7 +25,7 @@ from intents.detection.features import words
 from intents.detection.normalise import normalise
 from intents.detection.spelling import correct_spelling
 
-__all__ = ["STOPWORDS", "canonical_words", "question_terms"]
+__all__ = ["STOPWORDS", "canonical_words", "question_terms", "terms_of"]
 
 # Words that carry no subject: articles, pronouns, auxiliaries, prepositions. Question words ("what",
 # "how", "when", "why", "which") and negations ("not", "no") stay: they separate neighbouring questions.
@@ -163,5 +163,9 @@ def _percent_band(match: re.Match[str]) -> str:
 
 def question_terms(text: str) -> list[str]:
     """The terms of ``text`` for question matching: canonical words and their bigrams (see the module docstring)."""
-    terms = canonical_words(text)
-    return [*terms, *(f"{first}_{second}" for first, second in pairwise(terms))]
+    return terms_of(canonical_words(text))
+
+
+def terms_of(words: list[str]) -> list[str]:
+    """``question_terms`` of a text whose ``canonical_words`` are ``words``."""
+    return [*words, *(f"{first}_{second}" for first, second in pairwise(words))]

@@ -72,7 +72,7 @@ from intents.detection.bm25 import read_index, write_index
 from intents.detection.domain import mentions_topic
 from intents.detection.normalise import normalise
 from intents.detection.question_rankers import ASK_WEIGHT, Bm25Ranker, Ranked, entry_documents
-from intents.detection.question_terms import canonical_words, question_terms
+from intents.detection.question_terms import canonical_words, question_terms, terms_of
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -167,14 +167,15 @@ class QuestionMatcher:
         """
         if not mentions_topic(normalise(text)):
             return None
-        terms = question_terms(text)
+        words = canonical_words(text)
+        terms = terms_of(words)
         ranked = self._rank_terms(terms, intent)
         if not ranked or ranked[0][1] < self.threshold:
             return None
         (entry, confidence), *rest = ranked
         if intent is None and self._carried_by_values(terms, entry):
             return None
-        overview = self._overview(text, intent)
+        overview = self._overview(words, intent)
         if overview is not None and overview != entry:
             confidences = dict(ranked)
             rest = [(entry, confidence), *((e, c) for e, c in rest if e != overview)]
@@ -182,18 +183,21 @@ class QuestionMatcher:
         runner_up, second = (self.ids[rest[0][0]], rest[0][1]) if rest else (None, 0.0)
         return QuestionMatch(self.ids[entry], self.intents[entry], confidence, runner_up, second)
 
-    def _overview(self, text: str, intent: Intent | None) -> int | None:
-        """``intent``'s overview entry when ``text`` says nothing its ask and phrasings do not (``GENERAL_WORDS``)."""
+    def _overview(self, words: list[str], intent: Intent | None) -> int | None:
+        """``intent``'s overview entry when a message's canonical ``words`` say nothing its ask and phrasings do not.
+
+        (See ``GENERAL_WORDS``.)
+        """
         if intent not in self.overviews:
             return None
         entry, vocabulary = self.overviews[intent]
-        said = [word for word in canonical_words(text) if word not in GENERAL_WORDS]
+        said = [word for word in words if word not in GENERAL_WORDS]
         return entry if 0 < len(said) <= MAX_GENERAL_WORDS and all(word in vocabulary for word in said) else None
 
     def _carried_by_values(self, terms: list[str], entry: int) -> bool:
         """True when ``entry`` wins on the message's values rather than its words (see ``OPEN_THRESHOLD``)."""
         words = [term for term in terms if not any(_VALUE_TERM.match(part) for part in term.split("_"))]
-        return dict(self.ranker.rank_terms(words)).get(entry, 0.0) < OPEN_THRESHOLD
+        return self.ranker.confidence(words, entry) < OPEN_THRESHOLD
 
 
 def _overviews(matcher: QuestionMatcher, questions: Sequence[Question]) -> dict[Intent, tuple[int, frozenset[str]]]:
