@@ -36,11 +36,18 @@ def word_features(text: str) -> Counter[str]:
 
 def char_features(text: str) -> Counter[str]:
     """Counts of character 2–5-grams of each space-padded word, prefixed ``c:``."""
-    grams: Counter[str] = Counter()
+    # All grams in order, counted once at the end (the same counts, first seen first); a word said again reuses
+    # its grams.
+    grams: list[str] = []
+    seen: dict[str, list[str]] = {}
     for token in text.split():
-        padded = f" {token} "
-        for size in CHAR_SIZES:
-            if size > len(padded):
-                break
-            grams.update(f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1))
-    return grams
+        own = seen.get(token)
+        if own is None:
+            padded = f" {token} "
+            length = len(padded)
+            own = [
+                f"c:{padded[i : i + size]}" for size in CHAR_SIZES if size <= length for i in range(length - size + 1)
+            ]
+            seen[token] = own
+        grams += own
+    return Counter(grams)

@@ -36,9 +36,12 @@ class LinearScorer:
     def scores(self, vector: SparseVector) -> list[float]:
         """The score of every class, in the order of ``classes``."""
         totals = list(self.bias)
+        rows = self.weights.get
         for feature, value in vector.items():
-            for index, weight in self.weights.get(feature, {}).items():
-                totals[index] += weight * value
+            row = rows(feature)
+            if row is not None:
+                for index, weight in row.items():
+                    totals[index] += weight * value
         return totals
 
     def contributions(self, vector: SparseVector, intent: str) -> dict[str, float]:

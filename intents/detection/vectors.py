@@ -11,6 +11,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul, truediv
 from types import MappingProxyType
 
 from intents.detection.features import char_features, word_features
@@ -30,11 +32,19 @@ class TfIdf:
     def vector(self, text: str) -> SparseVector:
         """The unit-length TF-IDF vector of normalised ``text``; unseen features are dropped."""
         vector: SparseVector = {}
+        get = self.idf.get
+        log = math.log
         for family in _FAMILIES:
-            weights = {f: (1.0 + math.log(n)) * self.idf[f] for f, n in family(text).items() if f in self.idf}
-            length = math.sqrt(sum(w * w for w in weights.values()))
+            # A feature seen once weighs its idf: (1 + log 1) * idf is exactly idf.
+            weights = {
+                f: idf if n == 1 else (1.0 + log(n)) * idf
+                for f, n in family(text).items()
+                if (idf := get(f)) is not None
+            }
+            values = weights.values()
+            length = math.sqrt(sum(map(mul, values, values)))
             if length:
-                vector.update((f, w / length) for f, w in weights.items())
+                vector.update(zip(weights, map(truediv, values, repeat(length)), strict=True))
         return vector
 
 
