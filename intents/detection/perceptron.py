@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from intents.detection.vectors import SparseVector
@@ -32,16 +32,22 @@ class LinearScorer:
     classes: tuple[str, ...]
     weights: Mapping[str, Mapping[int, float]]
     bias: tuple[float, ...]
+    # Each row as (class, weight) pairs, kept once looked up: a plain tuple is the cheapest thing to loop over in
+    # the dot product, which is most of what classifying a message costs. Rows are read-only, so it never goes stale.
+    _pairs: dict[str, tuple[tuple[int, float], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def scores(self, vector: SparseVector) -> list[float]:
         """The score of every class, in the order of ``classes``."""
         totals = list(self.bias)
-        rows = self.weights.get
+        pairs = self._pairs
         for feature, value in vector.items():
-            row = rows(feature)
-            if row is not None:
-                for index, weight in row.items():
-                    totals[index] += weight * value
+            row = pairs.get(feature)
+            if row is None:
+                row = pairs[feature] = tuple(self.weights.get(feature, {}).items())
+            for index, weight in row:
+                totals[index] += weight * value
         return totals
 
     def contributions(self, vector: SparseVector, intent: str) -> dict[str, float]:
