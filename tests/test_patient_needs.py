@@ -8,7 +8,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import pytest
 
-from intents.detection.patient import _ORDER_BRANCHES
+from intents.detection.patient import _DECISION_BRANCHES, _ORDER_BRANCHES
 from intents.extraction._needs import needs_of
 
 
@@ -26,7 +26,9 @@ def _covered(needs: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
     return found is not None and not found.digit and all(any(n in word for n in needs) for word in found.words)
 
 
-@pytest.mark.parametrize(("needs", "pattern"), [pytest.param(n, p, id=p.pattern[:40]) for n, p in _ORDER_BRANCHES])
+@pytest.mark.parametrize(
+    ("needs", "pattern"), [pytest.param(n, p, id=p.pattern[:40]) for n, p in (*_ORDER_BRANCHES, *_DECISION_BRANCHES)]
+)
 def test_every_match_holds_a_needed_word(needs: tuple[str, ...] | None, pattern: re.Pattern[str]) -> None:
     assert needs is None or _covered(needs, pattern)
 

@@ -134,19 +134,32 @@ _SELF_ORDER = re.compile(
 )
 
 # What the message asks about treatments: a choice between two, a sequence, the next step, whether to start one.
-_DECISION = re.compile(
-    # "TCHP or straight to T-DXd", "letrozole + ribo or letrozole alone"; "cape vs T-DXd?" only as a question,
-    # since "enhertu vs chemo her2 low" is a comparison.
-    rf"\b{_TREATMENT}\b(?: ?\+ ?[\w-]+)?(?: \w+){{0,2}}? (?:or|(?:vs\.?|versus)(?=[^.!]*\?))(?: \w+){{0,3}}? ?"
-    rf"\b{_TREATMENT}\b"
-    # "T-DXd then SG", "SG or T-DXd first?", "Enhertu next?"
-    rf"|\b{_TREATMENT}\b.{{0,25}}?\bthen\b.{{0,20}}?\b{_TREATMENT}\b|\b{_TREATMENT}(?: \w+)?? (?:first|next)\b"
-    # "start Enhertu?", "go with T-DXd?"
-    rf"|\b(?:start|give|use|add|try|go (?:with|for|straight to|ahead with)|switch to|move (?:on )?to)"
-    rf"(?: [\w-]+){{0,2}}? {_TREATMENT}\b"
-    # A question that is only treatments, after the report: "... - TCHP?", "..., Kisqali + Femara ok?"
-    rf"|(?:^|[,;:.]| -+|->) ?{_TREATMENT}(?: ?(?:\+|/|and) ?{_TREATMENT})*(?: ok| okay)? ?\?"
-    r"|\b(?:which|what) (?:chemo|drug|regimen|treatment|tx|agent)\b(?! (?:is|are|was|were|did|does|do)\b)"
+_DECISION_BRANCHES: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = tuple(
+    (needs, re.compile(pattern))
+    for needs, pattern in (
+        # "TCHP or straight to T-DXd", "letrozole + ribo or letrozole alone"; "cape vs T-DXd?" only as a question,
+        # since "enhertu vs chemo her2 low" is a comparison.
+        (
+            ("or", "vs", "versus"),
+            rf"\b{_TREATMENT}\b(?: ?\+ ?[\w-]+)?(?: \w+){{0,2}}? (?:or|(?:vs\.?|versus)(?=[^.!]*\?))(?: \w+){{0,3}}? ?"
+            rf"\b{_TREATMENT}\b",
+        ),
+        # "T-DXd then SG", "SG or T-DXd first?", "Enhertu next?"
+        (("then",), rf"\b{_TREATMENT}\b.{{0,25}}?\bthen\b.{{0,20}}?\b{_TREATMENT}\b"),
+        ((" first", " next"), rf"\b{_TREATMENT}(?: \w+)?? (?:first|next)\b"),
+        # "start Enhertu?", "go with T-DXd?"
+        (
+            _words("start|give|use|add|try|go |switch to|move "),
+            r"\b(?:start|give|use|add|try|go (?:with|for|straight to|ahead with)|switch to|move (?:on )?to)"
+            rf"(?: [\w-]+){{0,2}}? {_TREATMENT}\b",
+        ),
+        # A question that is only treatments, after the report: "... - TCHP?", "..., Kisqali + Femara ok?"
+        (("?",), rf"(?:^|[,;:.]| -+|->) ?{_TREATMENT}(?: ?(?:\+|/|and) ?{_TREATMENT})*(?: ok| okay)? ?\?"),
+        (
+            ("which ", "what "),
+            r"\b(?:which|what) (?:chemo|drug|regimen|treatment|tx|agent)\b(?! (?:is|are|was|were|did|does|do)\b)",
+        ),
+    )
 )
 # "What next?" names no treatment: about a patient or after a treatment history it is one, but after values alone
 # it may be the next test ("what next with IHC 2+ FISH ratio 1.4").
@@ -177,26 +190,26 @@ def is_patient_specific(text: str) -> bool:
     """True when normalised ``text`` asks for a treatment, dose or decision for a particular patient."""
     if _SELF_ORDER.search(text):
         return True
-    # _DECISION is the costliest pattern on a long text (~0.3 ms per KB): search it once.
+    # The decision phrasings are the costliest on a long text (~0.3 ms per KB): search them once.
     decision: bool | None = None
     if _PERSON.search(text):
-        if _any_order(text):
+        if _any_of(_ORDER_BRANCHES, text):
             return True
-        decision = _DECISION.search(text) is not None
+        decision = _any_of(_DECISION_BRANCHES, text)
         if decision or _NEXT.search(text):
             return True
     if _GENERAL.search(text):
         return False
     history = bool(_HISTORY.search(text))
     if decision is None:
-        decision = _DECISION.search(text) is not None
+        decision = _any_of(_DECISION_BRANCHES, text)
     asks = decision or (history and _NEXT.search(text))
     return bool(asks) and (history or _reports_values(text))
 
 
-def _any_order(text: str) -> bool:
-    """True when one of the ``_ORDER_BRANCHES`` matches ``text``, trying only those whose words it holds."""
-    for needs, pattern in _ORDER_BRANCHES:
+def _any_of(branches: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...], text: str) -> bool:
+    """True when one of ``branches`` matches ``text``, searching only those whose needed words it holds."""
+    for needs, pattern in branches:
         if (needs is None or any(word in text for word in needs)) and pattern.search(text):
             return True
     return False
