@@ -54,7 +54,7 @@ _PERSON = re.compile(
     r"|\bpt'?s?\b(?<!\bpts)|\b(?:lady|gentleman|gent)\b"
     # Identifiers: titles with a name, record numbers, beds.
     r"|\b(?:mrs|mr|ms|miss|mx)\.? [a-z]+|\b(?:mrn|nhs (?:no|number)|hosp(?:ital)? (?:no|number)|dob|d\.o\.b)\b"
-    r"|\b(?:bed|room|bay) \d+"
+    r"|\b(?:bed|room|bay|subject|participant) #?\d+"
     # Pronouns. "her" only as a word that is not the receptor: "HER family", "HER-negative", "her2" are not her.
     r"|\b(?:she|shes|he|him|his)\b"
     r"|\bher\b(?![\s-]*(?:2|ii|family|fam|receptors?|proteins?|neg\w*|pos\w*|low|ultra\w*|zero|[0134])\b|\s?[+-](?!\w))"
@@ -78,22 +78,23 @@ _ORDER_BRANCHES: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = tu
     for needs, pattern in (
         (
             _words("get|have|receive|start|give|prescribe|use|add|stop|switch|continue|go |be on|try|offer|administer|")
-            + _words("initiate|change |hold|reduce|drop|benefit"),
-            r"\b(?:should|shld|shud|shall|can|could|may|must|do|would|will)\b.{0,40}?\b(?:get|have|receive|start|give|"
-            r"be given|be started|prescribe|use|add|stop|switch|continue|go on|go with|be on|try|offer|administer|"
-            r"initiate|change (?:to|her|him|tx|treatment|regimen)|hold|restart|reduce|drop|benefit)\b",
+            + _words("initiate|change |hold|reduce|drop|benefit|need|treat|pick|choose|select|enrol"),
+            r"\b(?:should|shld|shud|shall|can|could|may|must|do|does|did|would|will)\b.{0,40}?\b(?:get|have|receive|"
+            r"start|give|be given|be started|prescribe|use|add|stop|switch|continue|go on|go with|be on|try|offer|"
+            r"administer|initiate|change (?:to|her|him|tx|treatment|regimen)|hold|restart|reduce|drop|benefit|need|"
+            r"treat|pick|choose|select|enrol|enroll)\b",
         ),
         (
             _words("start|prescrib|administer|initiate|hold|stop|switch|reduc|drop|escalate|continue|carry on|")
-            + _words("challenge|resume|treat|skip|omit|forgo|biopsy"),
+            + _words("challenge|resume|treat|skip|omit|forgo|biopsy|enrol"),
             r"\b(?:start|starting|prescribe|prescribing|administer|initiate|hold|holding|stop|stopping|switch|switching|"
             r"reduce|reducing|drop|escalate|de-?escalate|continue|carry on|rechallenge|re-?challenge|resume|re-?treat|"
-            r"skip|omit|forgo|rebiopsy|re-?biopsy)\b",
+            r"skip|omit|forgo|rebiopsy|re-?biopsy|enrol|enroll|enrolling)\b",
         ),
         (("yes or no",), r"\byes or no\b"),
         (
-            ("dos", "how much", "how many mg", "mg"),
-            r"\bdos(?:e|es|ing|age)\b|\bhow (?:much|many mg)\b|\d ?mg\b|\bmg(?:/kg|/m2)?\b",
+            ("dos", "how much", "how many mg", "mg", "auc"),
+            r"\bdos(?:e|es|ing|age)\b|\bhow (?:much|many mg)\b|\d ?mg\b|\bmg(?:/kg|/m2)?\b|\bauc\b",
         ),
         (
             (
@@ -119,6 +120,12 @@ _ORDER_BRANCHES: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = tu
         ((" for ",), rf"\b{_TREATMENT} for (?:my|our|this|that|her|him)\b"),
         (("or not", " or "), r"\bor not\b|\b\d+(?: ?[a-z/]+)? or \d+"),
         (("ok", "reasonable", "appropriate"), r"\b(?:ok|okay|reasonable|appropriate)\s*\?"),
+        # "is T-DXd reasonable for her", "is she too frail for trastuzumab"
+        (
+            (" for ",),
+            r"\b(?:ok|okay|reasonable|appropriate|right|indicated|safe|suitable) for (?:her|him|my|our|this|that)\b",
+        ),
+        (("too ", "fit enough"), r"\btoo (?:frail|old|sick|unwell|weak)\b|\bfit enough\b"),
         (("?",), rf"\b{_TREATMENT}\s*\?"),
     )
 )
