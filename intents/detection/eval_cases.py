@@ -34,6 +34,7 @@ PACKAGED_SETS = {
     "answers": "answers.yaml",
     "blind": "blind.yaml",
     "blind-b": "blind_b.yaml",
+    "blind-c": "blind_c.yaml",
 }
 CLASSIFICATION_FIELDS = ("her2_status", "her2_category", "ish_group", "subtype")
 _KNOWN = frozenset({"text", "intent", "answer", "expect", "identifiers", "patient_specific"})
