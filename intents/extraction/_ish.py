@@ -44,7 +44,11 @@ _COPY_WORD = (
     rf"(?:\b(?:copy|cp) ?(?:number|num|no\.?|#|n\b)|\bcopies{_PER_CELL}?|\b{_SIGNALS}{_PER_CELL})"
     # "avg HER2 4.1", "HER2/cell 4.1": an average of HER2 or HER2 per cell can only be a copy number.
     rf"|{_AVERAGE}{HER2}(?: {_SIGNALS}| copies)?\b|{HER2}{_PER_CELL}"
+    # "avg copy 5.1", "mean HER2 copy 4.2": an average copy is a copy number.
+    rf"|{_AVERAGE}(?:{HER2} )?(?:gene )?copy\b"
 )
+# A value with a decimal part ("4.4", "4,4"): an average per cell, never a count of signals or a page.
+_DECIMAL_AHEAD = r"(?=\d*[.,]\d)"
 COPY_NUMBER = (
     rule(
         rf"(?:{_COPY_WORD}|\bcn\b){_GAP}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%])"
@@ -63,6 +67,13 @@ COPY_NUMBER = (
     ),
     # "HER2 4.1/cell": HER2 with a per-cell unit.
     rule(rf"{HER2} ?[:=]? ?(?P<value>{AS_WRITTEN}){_PER_CELL}\b", _number("ish_copy_number")),
+    # "HER2 signals 4.4", "ratio 2.3 / copy 4.6": without a unit or an average, only a decimal is a copy
+    # number; "HER2 signals 44" may be a total over the cells counted, and "copy 2" a copy of the report.
+    rule(
+        rf"(?:{HER2} {_SIGNALS}|\bcopy)(?: ?[:=] ?| ){_DECIMAL_AHEAD}(?P<value>{AS_WRITTEN}{GLUED})(?![\d%])"
+        rf"(?! ?(?:/|in|over|from) ?\d)",
+        _number("ish_copy_number"),
+    ),
 )
 
 # Probe words do not use up their text: "dual-probe ISH negative" must still read as not amplified.
@@ -86,8 +97,8 @@ RECOUNT = (
     rule(
         rf"\bre-?count\w*(?:(?!{_NOT_AN_OUTCOME})(?:[^\n;.]|\.(?=\d))){{0,40}}?\b(?:(?P<same>(?:did not|didn't|does not"
         r"|no) chang\w*|unchanged|same|confirm\w*|concordant|agree\w*|consistent"
-        r"|(?:stay(?:ed|s)?|remain(?:ed|s)?) (?:in )?(?:the same|same|group|unchanged))|(?P<moved>chang\w*|different"
-        r"|discordant|moved|reclassif\w*|another|shift\w*))",
+        r"|(?:still|stay(?:ed|s)?|remain(?:ed|s)?) (?:in )?(?:the same|same|group|unchanged))"
+        r"|(?P<moved>chang\w*|different|discordant|moved|reclassif\w*|another|shift\w*))",
         lambda match: (("ish_recount_same_group", "yes" if match["same"] else "no"),),
         consume=False,
     ),
@@ -102,6 +113,22 @@ RECOUNT = (
     rule(
         r"\bre-?count\w*(?: result)?(?: ?[:=] ?| (?:gave|gives|showed|shows|found|finds|was|is|yielded|returned)"
         r" | group ?[:=]? ?(?=[1-5]))(?:(?:ish |dual[- ]probe )?group ?)?(?P<group>[1-5])\b(?![.,]\d)",
+        lambda match: (("ish_recount_group", match["group"]),),
+        consume=False,
+    ),
+    # "recount done and still group 4", "recount moved it to group 5": an outcome that names the group the
+    # recount landed in gives that group too, so the engine can check it against the ratio and copy number.
+    rule(
+        rf"\bre-?count\w*(?:(?!{_NOT_AN_OUTCOME})(?:[^\n;.]|\.(?=\d))){{0,40}}?\b(?:still|stay(?:ed|s)?"
+        r"|remain(?:ed|s)?|confirm(?:ed|s)?|(?:moved|changed|shifted|went|reclassified)(?: it)? (?:to|into|as))"
+        r" (?:in )?(?:ish |dual[- ]probe )?group ?(?P<group>[1-5])\b(?![.,]\d)",
+        lambda match: (("ish_recount_group", match["group"]),),
+        consume=False,
+    ),
+    # "still group 3 on recount", "remained group 4 after second-observer recount".
+    rule(
+        r"\b(?:still|stay(?:ed|s)?|remain(?:ed|s)?) (?:in )?(?:ish )?group (?P<group>[1-5])"
+        r" (?:on|after|at) (?:the )?(?:blinded |second[- ]observer |ish )*re-?count\b",
         lambda match: (("ish_recount_group", match["group"]),),
         consume=False,
     ),
