@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["DELIVERY", "DeliveryOptions", "PathOnlyAccessLogger", "ServerDelivery", "create_server"]
 
 log = logging.getLogger("herbot.server")
+
+SWITCH_INTERVAL_S = 0.001
 
 DEFAULT_PURGE = PurgeSchedule()
 
@@ -66,6 +69,9 @@ def create_server(
     """The application: ``/healthz``, ``/readyz``, each surface whose credentials are configured, the
     delivery sender, and a background purge of the store on ``purge``'s schedule (``None``: no purging)."""
     app = web.Application()
+    # A thread answering a long message holds the GIL for up to the switch interval (5 ms by default) before
+    # the event loop may ack another request; 1 ms keeps acks moving while answers run.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     delivery = app[DELIVERY] = _create_delivery(services, delivery_options)
 
     async def healthz(_: web.Request) -> web.Response:
