@@ -1,4 +1,5 @@
-"""``herbot train``: train the intent detector, index the question bank, and write both where herbot loads them."""
+"""``herbot train``: compile the knowledge files, train the intent detector, index the question bank, and write
+all three where herbot loads them."""
 
 from __future__ import annotations
 
@@ -25,14 +26,17 @@ __all__ = ["train_command"]
 def train_command(out: Path | None, index_out: Path | None) -> None:
     """Train intent detection on intents/data/intent_examples.yaml and the question bank; index the bank."""
     from bot.knowledge import load_questions
+    from bot.knowledge.loader import write_snapshot
     from intents.detection.examples import save_detector
     from intents.detection.questions import save_question_index
 
-    questions = load_questions()
     try:
+        compiled = write_snapshot()
+        questions = load_questions()
         written = save_detector(out, questions)
         indexed = save_question_index(questions, index_out)
     except OSError as error:
         raise CommandFailed(f"cannot write the weights: {error.strerror or error}.", command="train") from None
+    click.echo(f"herbot train: wrote {compiled}")
     click.echo(f"herbot train: wrote {written}")
     click.echo(f"herbot train: wrote {indexed}")

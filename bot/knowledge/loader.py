@@ -1,33 +1,36 @@
 """Read the packaged data files (sources, topics, the question bank) into engine types.
 
 Each file is checked against its schema (``schema.py``) as it loads; references between files
-(fact ids, question ids, source ids) are checked by ``tests/test_question_bank.py``.
+(fact ids, question ids, source ids) are checked by ``tests/test_question_bank.py``. The files are read from
+the compiled snapshot when it matches them (``snapshot.py``), else parsed from YAML; ``write_snapshot``
+compiles it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 
-import yaml
+import msgspec
 
 from bot.engine.explanation import Claim, FactCheck
 from bot.engine.questions import Question, Verdict
 from bot.engine.sources import Source, SourceKind, SourceRegistry
 from bot.engine.topics import Topic
 from bot.knowledge.schema import ClaimEntry, QuestionFile, SourceEntry, TopicEntry, parse
+from bot.knowledge.snapshot import FORMAT, Snapshot, knowledge_fingerprint, read_snapshot, snapshot_path, yaml_files
 
-__all__ = ["load_questions", "load_sources", "load_topics"]
+__all__ = ["load_questions", "load_sources", "load_topics", "write_snapshot"]
 
 _DATA = resources.files("bot.knowledge").joinpath("data")
-# libyaml's safe loader parses these files about ten times faster than the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_sources() -> SourceRegistry:
     """The source registry from ``data/sources.yaml``."""
-    entries = parse(_read(_DATA.joinpath("sources.yaml")), list[SourceEntry], name="sources.yaml")
+    entries = _files().sources
     return SourceRegistry(
         tuple(
             Source(
@@ -52,16 +55,36 @@ def load_sources() -> SourceRegistry:
 
 
 def load_topics() -> tuple[Topic, ...]:
-    """Every topic in ``data/topics/``, sorted by id."""
-    return tuple(_topic(parse(_read(item), TopicEntry, name=item.name)) for item in _yaml_files("topics"))
+    """Every topic in ``data/topics/``, in file name order."""
+    return tuple(_topic(entry) for entry in _files().topics)
 
 
 def load_questions() -> tuple[Question, ...]:
     """Every question of the bank in ``data/questions/``, file by file in name order."""
-    return tuple(
-        question
-        for item in _yaml_files("questions")
-        for question in _questions(parse(_read(item), QuestionFile, name=item.name))
+    return tuple(question for entry in _files().questions for question in _questions(entry))
+
+
+def write_snapshot(target: Path | None = None) -> Path:
+    """Compile the YAML files into the snapshot start-up reads, and write it."""
+    path = target or snapshot_path()
+    path.write_bytes(msgspec.json.encode(_parsed()) + b"\n")
+    _files.cache_clear()
+    return path
+
+
+@cache
+def _files() -> Snapshot:
+    """Every knowledge file, from the snapshot when it is fresh, else parsed from YAML (once per process)."""
+    return read_snapshot() or _parsed()
+
+
+def _parsed() -> Snapshot:
+    return Snapshot(
+        format=FORMAT,
+        fingerprint=knowledge_fingerprint(),
+        sources=parse(_read(_DATA.joinpath("sources.yaml")), tuple[SourceEntry, ...], name="sources.yaml"),
+        topics=tuple(parse(_read(item), TopicEntry, name=item.name) for item in yaml_files("topics")),
+        questions=tuple(parse(_read(item), QuestionFile, name=item.name) for item in yaml_files("questions")),
     )
 
 
@@ -122,12 +145,8 @@ def _claim(entry: ClaimEntry) -> Claim:
     )
 
 
-def _yaml_files(folder: str) -> list[Traversable]:
-    directory = _DATA.joinpath(folder)
-    if not directory.is_dir():
-        return []
-    return sorted((item for item in directory.iterdir() if item.name.endswith(".yaml")), key=lambda f: f.name)
-
-
 def _read(item: Traversable) -> object:
-    return yaml.load(item.read_text(encoding="utf-8"), Loader=_SafeLoader)
+    import yaml  # only when the snapshot is stale or missing: start-up reads the snapshot
+
+    # libyaml's safe loader parses these files about ten times faster than the pure-Python one.
+    return yaml.load(item.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -18,8 +18,6 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-import yaml
-
 from bot.engine.questions import Question
 from bot.knowledge import load_questions
 from intents.detection.detector import IntentDetector
@@ -48,7 +46,6 @@ EVAL_SETS = {
     "answers": ("data", "eval", "answers.yaml"),
     "blind": ("data", "eval", "blind.yaml"),
 }
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~10x faster when present
 
 
 def _resource(parts: tuple[str, ...]) -> Traversable:
@@ -60,8 +57,16 @@ def weights_path() -> Path:
     return Path(str(_resource(_WEIGHTS)))
 
 
+def _load_yaml(text: str) -> object:
+    """``text`` parsed as YAML; imported here, as loading shipped weights needs no YAML at start-up."""
+    import yaml
+
+    # libyaml parses about ten times faster when present.
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _parse_examples(raw: bytes) -> tuple[tuple[str, str], ...]:
-    table = yaml.load(raw.decode("utf-8"), Loader=_Loader)
+    table = _load_yaml(raw.decode("utf-8"))
     return tuple((str(text), intent) for intent, texts in table.items() for text in texts)
 
 
@@ -87,7 +92,7 @@ def training_examples(questions: Sequence[Question] | None = None) -> tuple[tupl
 
 def read_labelled(text: str) -> tuple[tuple[str, str], ...]:
     """The ``(text, intent)`` pairs of a YAML list of ``{text, intent}`` rows."""
-    rows = yaml.load(text, Loader=_Loader)
+    rows = _load_yaml(text)
     if not isinstance(rows, list) or not all(isinstance(row, dict) and {"text", "intent"} <= set(row) for row in rows):
         raise ValueError("a labelled set is a YAML list of {text, intent} rows")
     return tuple((str(row["text"]), str(row["intent"])) for row in rows)
