@@ -43,7 +43,9 @@ def test_a_set_without_intents_is_scored_on_its_answers(run, tmp_path: Path) -> 
     )
 
 
-@pytest.mark.parametrize("name", ["held-out", "answers", "blind", "blind-b", "blind_b", "blind-c", "blind_c"])
+@pytest.mark.parametrize(
+    "name", ["held-out", "answers", "blind", "blind-b", "blind_b", "blind-c", "blind_c", "blind-d", "blind_d"]
+)
 def test_every_set_name_eval_takes_is_a_packaged_file(name: str) -> None:
     assert files("intents").joinpath("data", "eval", PACKAGED_SETS[name.replace("_", "-")]).is_file()
 

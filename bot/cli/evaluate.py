@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["eval_command"]
 
-# Names --set takes: the packaged sets, and blind_b / blind_c as the files are called.
-_SET_NAMES = ["held-out", "answers", "blind", "blind-b", "blind_b", "blind-c", "blind_c"]
+# Names --set takes: the packaged sets, and blind_b, blind_c, blind_d as the files are called.
+_SET_NAMES = ["held-out", "answers", "blind", "blind-b", "blind_b", "blind-c", "blind_c", "blind-d", "blind_d"]
 
 
 @click.command("eval")
@@ -35,7 +35,7 @@ _SET_NAMES = ["held-out", "answers", "blind", "blind-b", "blind_b", "blind-c", "
     "--set",
     "name",
     type=click.Choice(_SET_NAMES),
-    help="A packaged labelled set: held-out (the default), answers, blind, blind-b or blind-c.",
+    help="A packaged labelled set: held-out (the default), answers, blind, blind-b, blind-c or blind-d.",
 )
 @click.option("--blind", is_flag=True, help="The same as --set blind.")
 @click.option(

@@ -35,6 +35,7 @@ PACKAGED_SETS = {
     "blind": "blind.yaml",
     "blind-b": "blind_b.yaml",
     "blind-c": "blind_c.yaml",
+    "blind-d": "blind_d.yaml",
 }
 CLASSIFICATION_FIELDS = ("her2_status", "her2_category", "ish_group", "subtype")
 _KNOWN = frozenset({"text", "intent", "answer", "expect", "identifiers", "patient_specific"})
