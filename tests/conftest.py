@@ -10,8 +10,10 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from databases import POSTGRES_URL, FakeClock, postgres_schema_url
 from fakes.slack_api import BOT_TOKEN, FakeSlackApi
+from fakes.tcp_proxy import TcpProxy
 from slack_herbot import Herbot
 from slack_requests import SIGNING_SECRET
+from sqlalchemy import make_url
 
 from bot.knowledge import Knowledge, load_knowledge
 from bot.server import create_server
@@ -101,3 +103,16 @@ async def herbot(
     async with ClientSession() as http:
         yield Herbot(server, http)
     await server.close()
+
+
+@pytest.fixture
+def proxied_postgres() -> Iterator[tuple[TcpProxy, str]]:
+    """A PostgreSQL test schema reached through a TCP proxy that can stall or refuse, and its URL."""
+    if not POSTGRES_URL:
+        pytest.skip("HERBOT_TEST_POSTGRES_URL is not set")
+    url = make_url(POSTGRES_URL)
+    schema_urls = postgres_schema_url(POSTGRES_URL)
+    direct = next(schema_urls)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield proxy, proxy.url_for(direct)
+    next(schema_urls, None)

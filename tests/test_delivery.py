@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from databases import POSTGRES_URL, START, FakeClock, postgres_schema_url
+from databases import START, FakeClock
 from fakes.tcp_proxy import TcpProxy
-from sqlalchemy import create_engine, make_url, select
+from sqlalchemy import create_engine, select
 
 from bot.delivery import (
     Inbox,
@@ -326,18 +326,6 @@ async def test_no_store_at_all_answers_from_memory(make_sender: Callable[..., Se
     ]
     await sender.idle()
     assert transport.delivered == ["HER2-low"]
-
-
-@pytest.fixture
-def proxied_postgres() -> Iterator[tuple[TcpProxy, str]]:
-    if not POSTGRES_URL:
-        pytest.skip("HERBOT_TEST_POSTGRES_URL is not set")
-    url = make_url(POSTGRES_URL)
-    schema_urls = postgres_schema_url(POSTGRES_URL)
-    direct = next(schema_urls)
-    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-        yield proxy, proxy.url_for(direct)
-    next(schema_urls, None)
 
 
 @pytest.mark.postgres

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from databases import POSTGRES_URL, postgres_schema_url
 from fakes.tcp_proxy import TcpProxy
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect, text
 
 from bot.delivery import NewDelivery
 from bot.server import DELIVERY, DeliveryOptions, create_server
@@ -146,18 +145,6 @@ async def test_tables_dropped_under_a_running_server_are_recreated_and_it_is_rea
         assert store.record_request("slack:event:after", [echo("works again")]) is True
     finally:
         store.close()
-
-
-@pytest.fixture
-def proxied_postgres() -> Iterator[tuple[TcpProxy, str]]:
-    if not POSTGRES_URL:
-        pytest.skip("HERBOT_TEST_POSTGRES_URL is not set")
-    url = make_url(POSTGRES_URL)
-    schema_urls = postgres_schema_url(POSTGRES_URL)
-    direct = next(schema_urls)
-    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-        yield proxy, proxy.url_for(direct)
-    next(schema_urls, None)
 
 
 @pytest.mark.postgres
