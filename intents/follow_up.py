@@ -101,21 +101,19 @@ def name_pronoun(text: str, name: str) -> str:
 
 
 # Things a follow-up can swap into the last question, by kind: the first matching pattern names it.
-_ENTITIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (
-            "category",
-            r"\bher2[\s-]*(?:low|ultra[\s-]*low|null|0|zero|positive|negative|pos|neg)\b|\bultra[\s-]*low\b|"
-            r"\bnull\b|\bher2\+|\bher2-(?=\s|$)",
-        ),
-        ("receptor", r"\b(?:er|pr|pgr|oestrogen receptor|estrogen receptor|progesterone receptor)\b"),
-        ("ihc", r"\b(?:ihc\s*)?[0-3]\+|\bihc\s*0\b"),
-        ("group", r"\bgroups?\s*[1-5]\b"),
-        ("year", r"\b(?:19|20)\d\d\b"),
-        ("subtype", r"\b(?:tnbc|triple[\s-]*negative|hr\+|hr[\s-]*positive|hr-positive|luminal)\b"),
-        ("probe", r"\b(?:single[\s-]*probe|dual[\s-]*probe)\b"),
-        ("trial", r"\bdestiny[\s-]*breast[\s-]*0?\d\b|\bdb-?0?\d\b|\bkeynote[\s-]*\d+\b"),
+_ENTITIES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # HER2 categories, receptors, IHC scores, ISH groups, years, subtypes, probes, trials
+        r"\bher2[\s-]*(?:low|ultra[\s-]*low|null|0|zero|positive|negative|pos|neg)\b|\bultra[\s-]*low\b|"
+        r"\bnull\b|\bher2\+|\bher2-(?=\s|$)",
+        r"\b(?:er|pr|pgr|oestrogen receptor|estrogen receptor|progesterone receptor)\b",
+        r"\b(?:ihc\s*)?[0-3]\+|\bihc\s*0\b",
+        r"\bgroups?\s*[1-5]\b",
+        r"\b(?:19|20)\d\d\b",
+        r"\b(?:tnbc|triple[\s-]*negative|hr\+|hr[\s-]*positive|hr-positive|luminal)\b",
+        r"\b(?:single[\s-]*probe|dual[\s-]*probe)\b",
+        r"\bdestiny[\s-]*breast[\s-]*0?\d\b|\bdb-?0?\d\b|\bkeynote[\s-]*\d+\b",
     )
 )
 
@@ -133,14 +131,16 @@ def rewrite(question: str, fragment: str) -> str:
     >>> rewrite("What is HER2-low?", "in triple-negative")
     'What is HER2-low? in triple-negative'
     """
-    rewritten, added = question, []
-    for _kind, pattern in _ENTITIES:
-        for found in pattern.finditer(fragment):
-            replaced = pattern.sub(found.group(0), rewritten, count=1)
-            if replaced == rewritten and not pattern.search(rewritten):
-                added.append(fragment)
-            rewritten = replaced
-            break
-    if rewritten == question and not added:
-        added.append(fragment)
-    return " ".join([rewritten, *dict.fromkeys(added)]).strip()
+    rewritten, append = question, False
+    for pattern in _ENTITIES:
+        found = pattern.search(fragment)
+        if found is None:
+            continue
+        spot = pattern.search(rewritten)
+        if spot is not None:
+            rewritten = rewritten[: spot.start()] + found.group(0) + rewritten[spot.end() :]
+        else:
+            append = True
+    if append or rewritten == question:
+        rewritten = f"{rewritten} {fragment}"
+    return rewritten.strip()

@@ -6,10 +6,10 @@ decides which one a follow-up asks for (``intents.follow_up``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.engine.explanation import Claim, Explanation
-from bot.engine.sources import SourceKind, SourceRegistry
+from bot.engine.sources import Source, SourceKind, SourceRegistry
 
 __all__ = ["explain_sources", "explain_trial", "explain_year"]
 
@@ -37,21 +37,20 @@ def explain_trial(
     ``shown`` (the last answer's first sentence) comes last: the reader has it already.
     """
     ordered = sorted(claims, key=lambda claim: claim.text == (shown.text if shown else None))
-    trial_claims = [claim for claim in ordered if any(_kind(registry, s) in _TRIALS for s in claim.sources)]
-    if not trial_claims:
-        return None
-    first, *others = dict.fromkeys(trial_claims)
-    return Explanation(intent="help", headline=first, points=tuple(others[:MAX_EXTRA]))
+    return _citing(ordered, registry, lambda source: source.kind in _TRIALS)
 
 
 def explain_year(claims: Sequence[Claim], registry: SourceRegistry, year: int) -> Explanation | None:
     """The first of ``claims`` that cites a source of ``year`` (a guideline version), with up to two more."""
-    dated = [claim for claim in claims if any(registry.get(s).year == year for s in claim.sources if s in registry)]
-    if not dated:
+    return _citing(claims, registry, lambda source: source.year == year)
+
+
+def _citing(
+    claims: Sequence[Claim], registry: SourceRegistry, wanted: Callable[[Source], bool]
+) -> Explanation | None:
+    """The first of ``claims`` citing a ``wanted`` source, with up to ``MAX_EXTRA`` more; ``None`` if none does."""
+    found = [c for c in claims if any(s in registry and wanted(registry.get(s)) for s in c.sources)]
+    if not found:
         return None
-    first, *others = dict.fromkeys(dated)
+    first, *others = dict.fromkeys(found)
     return Explanation(intent="help", headline=first, points=tuple(others[:MAX_EXTRA]))
-
-
-def _kind(registry: SourceRegistry, source_id: str) -> SourceKind | None:
-    return registry.get(source_id).kind if source_id in registry else None

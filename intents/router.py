@@ -208,7 +208,7 @@ class Router:
         subject = context.subject
         if subject.is_empty:
             return None
-        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        question = self._subject_question(subject)
         intent = self._subject_intent(subject, question)
         if follow_up.kind is FollowUpKind.WHY:
             if subject.classified and not context.prior.is_empty:
@@ -258,10 +258,13 @@ class Router:
     def _unresolved_follow_up(self, context: Context) -> tuple[Intent, float, Reply]:
         """A follow-up about the last subject that no answer fits: ask, offering that subject's questions."""
         subject = context.subject
-        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        question = self._subject_question(subject)
         intent = self._subject_intent(subject, question)
         facts = self._knowledge.index.search(f"{self._subject_name(subject, question)} {context.turn.text}")
         return intent, 0.0, Reply(explain_clarification([intent], facts), context.prior)
+
+    def _subject_question(self, subject: Subject) -> Question | None:
+        return self._knowledge.question(subject.question_id) if subject.question_id else None
 
     def _spelt_out(self, text: str, subject: Subject | None) -> str:
         """``text`` with a pronoun that stands for the last subject named: "how common is it?" after TNBC."""
@@ -270,7 +273,7 @@ class Router:
         follow_up = read_follow_up(text, names_subject=mentions_topic(normalise(text)))
         if follow_up is None or follow_up.kind is not FollowUpKind.PRONOUN:
             return text
-        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        question = self._subject_question(subject)
         return name_pronoun(text, self._subject_name(subject, question))
 
     def _subject_name(self, subject: Subject, question: Question | None) -> str:
@@ -291,7 +294,7 @@ class Router:
         if subject.classified and not prior.is_empty:
             claims = explain_classification(classify(prior)).claims
             return claims, claims
-        question = self._knowledge.question(subject.question_id) if subject.question_id else None
+        question = self._subject_question(subject)
         topic = self._knowledge.topic(subject.topic_id) if subject.topic_id else None
         if question is not None:
             shown = tuple(self._knowledge.fact(f) for f in (*question.answer, *question.points))
