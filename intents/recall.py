@@ -45,9 +45,7 @@ def explain_year(claims: Sequence[Claim], registry: SourceRegistry, year: int) -
     return _citing(claims, registry, lambda source: source.year == year)
 
 
-def _citing(
-    claims: Sequence[Claim], registry: SourceRegistry, wanted: Callable[[Source], bool]
-) -> Explanation | None:
+def _citing(claims: Sequence[Claim], registry: SourceRegistry, wanted: Callable[[Source], bool]) -> Explanation | None:
     """The first of ``claims`` citing a ``wanted`` source, with up to ``MAX_EXTRA`` more; ``None`` if none does."""
     found = [c for c in claims if any(s in registry and wanted(registry.get(s)) for s in c.sources)]
     if not found:
