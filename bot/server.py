@@ -13,7 +13,6 @@ migrated again in the background, and the server is ready again without a restar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -27,6 +26,7 @@ from bot.delivery import Inbox, Sender, StoreCalls
 from bot.logs import PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
+from bot.stopping import stop
 from bot.store.calls import DEFAULT_STORE_TIMEOUT_S
 from bot.store.purge import PurgeSchedule, purge_periodically
 from bot.store.readiness import StoreReadiness, StoreStatus
@@ -141,10 +141,7 @@ def _purge_in_background(app: web.Application, calls: StoreCalls, schedule: Purg
             schedule.keep_requests.total_seconds(),
         )
         yield
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop(task)
         log.info("store purge state=off")
 
     app.cleanup_ctx.append(run_purge)

@@ -33,6 +33,7 @@ from bot.delivery.owners import dead_local_owners, new_owner
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.transport import Transports
 from bot.errors import StoreUnavailable
+from bot.stopping import stop
 from bot.store import Delivery, NewDelivery
 from bot.store.calls import StoreCalls
 
@@ -104,16 +105,12 @@ class Sender:
     async def close(self) -> None:
         """Stop the loop and retry timers; give sends in flight a short grace, then cancel them (leases expire)."""
         if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+            await stop(self._loop_task)
         for timer in self._timers:
             timer.cancel()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_S)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await asyncio.gather(*(stop(task) for task in pending))
         log.info("delivery sender state=off unsettled=%d", len(self._unmarked))
 
     async def idle(self) -> None:
