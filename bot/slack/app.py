@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.delivery import Inbox, Sender, StoreCalls
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack.answering import Answering
+from bot.slack.answering import SlackAnswering
 from bot.slack.failures import APOLOGY, failure_reporter
 from bot.slack.listeners import register_listeners
 from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, SlackHttp, TokenLookup
@@ -58,7 +58,7 @@ class SlackApp:
         bolt: AsyncApp,
         oauth_engine: AsyncEngine | None,
         *,
-        answering: Answering | None = None,
+        answering: SlackAnswering | None = None,
         http: SlackHttp | None = None,
     ) -> None:
         self.bolt = bolt
@@ -160,7 +160,7 @@ def create_slack_app(
     sender.transports.register(SLACK, RESPOND, ResponseUrlTransport(http))
     api_url = settings.slack_api_url or AsyncWebClient.BASE_URL
     sender.transports.register(SLACK, POST, PostMessageTransport(http, api_url=api_url, token_for=token_for))
-    answering = Answering(services, inbox, calls)
+    answering = SlackAnswering(services, inbox, calls)
     register_listeners(bolt, answering)
     bolt.error(failure_reporter(answering))
     return SlackApp(bolt, oauth_engine, answering=answering, http=http)

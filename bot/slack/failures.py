@@ -20,7 +20,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.delivery import NewDelivery
 from bot.render.slack import SlackMessage
-from bot.slack.answering import Answering
+from bot.slack.answering import SlackAnswering
 from bot.slack.deliveries import post_delivery, respond_delivery, workspace_of
 from bot.slack.inbound import reply_target, request_key
 
@@ -36,7 +36,7 @@ APOLOGY = (
 ErrorHandler = Callable[..., Awaitable[BoltResponse]]
 
 
-def failure_reporter(answering: Answering) -> ErrorHandler:
+def failure_reporter(answering: SlackAnswering) -> ErrorHandler:
     """Bolt's global error handler over ``answering``'s inbox and outbox."""
 
     async def report_failure(error: Exception, body: dict[str, Any], context: AsyncBoltContext) -> BoltResponse:
@@ -59,7 +59,7 @@ def failure_reporter(answering: Answering) -> ErrorHandler:
 
 
 def _apology_deliveries(
-    body: Mapping[str, Any], apology: SlackMessage, context: AsyncBoltContext, answering: Answering
+    body: Mapping[str, Any], apology: SlackMessage, context: AsyncBoltContext, answering: SlackAnswering
 ) -> list[NewDelivery]:
     """Commands and buttons: privately, through their response URL; events: where herbot answers that event."""
     now = answering.now()

@@ -1,4 +1,4 @@
-"""Slack listeners: each parses its payload, has ``Answering`` answer and record it, then acknowledges.
+"""Slack listeners: each parses its payload, has ``SlackAnswering`` answer and record it, then acknowledges.
 
 The ack comes last: Bolt (with ``process_before_response``) sends the HTTP response only once the
 listener returned, so Slack hears "received" only for a request whose answer is recorded. Requests
@@ -19,7 +19,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.delivery import NewDelivery
 from bot.render.slack import SHOW_REASONING_ACTION, SlackMessage
-from bot.slack.answering import Answering, Deliver
+from bot.slack.answering import SlackAnswering, SlackDeliver
 from bot.slack.deliveries import post_delivery, respond_delivery, workspace_of
 from bot.slack.inbound import (
     Inbound,
@@ -39,7 +39,7 @@ log = logging.getLogger("herbot.slack")
 _FOLLOW_UP = re.compile(r"^herbot_follow_up_\d+$")
 
 
-def register_listeners(app: AsyncApp, answering: Answering) -> None:
+def register_listeners(app: AsyncApp, answering: SlackAnswering) -> None:
     """Attach herbot's command, event and action listeners to ``app``."""
     # Before the DM listener, which would otherwise take every message event, edits included.
     _register_edit_listener(app, answering)
@@ -80,7 +80,7 @@ def register_listeners(app: AsyncApp, answering: Answering) -> None:
         await ack()
 
 
-def _register_edit_listener(app: AsyncApp, answering: Answering) -> None:
+def _register_edit_listener(app: AsyncApp, answering: SlackAnswering) -> None:
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited_message(ack: Any, body: dict, context: AsyncBoltContext) -> None:
         if is_answered_edit(body["event"], context.bot_user_id):
@@ -104,7 +104,7 @@ def respond_to(
     *,
     response_type: str | None = "ephemeral",
     replace_original: bool = False,
-) -> Deliver:
+) -> SlackDeliver:
     """Answers go to the request's response URL, as ``respond()`` would post them."""
     url = body.get("response_url")
 
@@ -125,7 +125,7 @@ def respond_to(
     return deliver
 
 
-def post_to(inbound: Inbound, context: AsyncBoltContext, received_at: datetime) -> Deliver:
+def post_to(inbound: Inbound, context: AsyncBoltContext, received_at: datetime) -> SlackDeliver:
     """Answers are posted in ``inbound``'s channel and thread, with the token of the request's workspace."""
     workspace = workspace_of(context)
     return lambda message: [post_delivery(inbound, message, workspace=workspace, received_at=received_at)]
