@@ -38,6 +38,7 @@ DEFAULT_DELIVERY_LEASE_SECONDS = 30.0
 MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS = 11.0, 3600.0
 MAX_SLOT_TTL_MINUTES = 525_600.0  # a year: longer is a mistake, and timedelta overflows near 1.5e12 minutes
 DATABASE_URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 # The store runs on these backends and drivers (an empty driver is the backend's default).
 _DRIVERS = {"sqlite": {"", "pysqlite"}, "postgresql": {"", "psycopg"}}
 _URL = re.compile(r"(?P<backend>[A-Za-z][A-Za-z0-9]*)(?:\+(?P<driver>[A-Za-z0-9_]+))?://(?P<rest>.*)", re.DOTALL)
@@ -62,6 +63,8 @@ class Settings:
     microsoft_app_password: str | None = None
     microsoft_app_type: str | None = None
     microsoft_app_tenant_id: str | None = None
+    # Where Bot Framework's token signing keys are published (tests point it at a local fake).
+    teams_openid_metadata_url: str | None = None
 
     def __repr__(self) -> str:
         return f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port})"
@@ -141,6 +144,18 @@ def _delivery_lease(text: str | None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def _app_type(text: str | None, tenant: str | None) -> str | None:
+    """Bot Framework's app type, spelt as botbuilder compares it; a single-tenant app needs its tenant."""
+    if text is None:
+        return None
+    spelt = {kind.lower(): kind for kind in APP_TYPES}.get(text.strip().lower())
+    if spelt is None:
+        raise InvalidSetting(name="MicrosoftAppType", value=text, allowed=", ".join(APP_TYPES))
+    if spelt != "MultiTenant" and not tenant:
+        raise InvalidSetting(name="MicrosoftAppTenantId", value="(unset)", allowed=f"the tenant id of a {spelt} app")
+    return spelt
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -187,6 +202,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         slack_client_secret=get("SLACK_CLIENT_SECRET"),
         microsoft_app_id=get("MicrosoftAppId"),
         microsoft_app_password=get("MicrosoftAppPassword"),
-        microsoft_app_type=get("MicrosoftAppType"),
+        microsoft_app_type=_app_type(get("MicrosoftAppType"), get("MicrosoftAppTenantId")),
         microsoft_app_tenant_id=get("MicrosoftAppTenantId"),
+        teams_openid_metadata_url=get("HERBOT_TEAMS_OPENID_METADATA_URL"),
     )

@@ -9,7 +9,8 @@ import pytest
 from fakes.slack_api import BOT_TOKEN, RESPONSE_URL, FakeSlackApi, Fault
 
 from bot.delivery import PermanentDelivery, RetryableDelivery
-from bot.slack.transport import PostMessageTransport, ResponseUrlTransport, SlackHttp
+from bot.posting import JsonPoster
+from bot.slack.transport import PostMessageTransport, ResponseUrlTransport
 
 POST = "chat.postMessage"
 PAYLOAD = {"text": "HER2-low means", "blocks": []}
@@ -40,8 +41,8 @@ RESPOND_CASES = [
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[SlackHttp]:
-    session = SlackHttp(timeout_s=TIMEOUT_S)
+async def http() -> AsyncIterator[JsonPoster]:
+    session = JsonPoster(timeout_s=TIMEOUT_S)
     yield session
     await session.close()
 
@@ -66,7 +67,7 @@ async def bot_token(_: Mapping[str, Any]) -> str | None:
 
 @pytest.mark.parametrize(("fault", "expected"), POST_CASES)
 async def test_chat_post_message(
-    http: SlackHttp, slack_api: FakeSlackApi, fault: Fault | None, expected: Exception | None
+    http: JsonPoster, slack_api: FakeSlackApi, fault: Fault | None, expected: Exception | None
 ) -> None:
     if fault is not None:
         slack_api.inject(POST, fault)
@@ -75,7 +76,7 @@ async def test_chat_post_message(
 
 
 async def test_chat_post_message_goes_to_the_target_with_the_workspace_token(
-    http: SlackHttp, slack_api: FakeSlackApi
+    http: JsonPoster, slack_api: FakeSlackApi
 ) -> None:
     transport = PostMessageTransport(http, api_url=slack_api.api_url, token_for=bot_token)
     await transport.send({"channel": "C1", "thread_ts": "1.1", "team_id": "T1"}, PAYLOAD)
@@ -90,7 +91,7 @@ async def test_chat_post_message_goes_to_the_target_with_the_workspace_token(
 
 @pytest.mark.parametrize(("fault", "expected"), RESPOND_CASES)
 async def test_response_url(
-    http: SlackHttp, slack_api: FakeSlackApi, fault: Fault | None, expected: Exception | None
+    http: JsonPoster, slack_api: FakeSlackApi, fault: Fault | None, expected: Exception | None
 ) -> None:
     if fault is not None:
         slack_api.inject(RESPONSE_URL, fault)
@@ -99,7 +100,7 @@ async def test_response_url(
 
 
 async def test_a_workspace_without_an_installation_is_refused_for_good(
-    http: SlackHttp, slack_api: FakeSlackApi
+    http: JsonPoster, slack_api: FakeSlackApi
 ) -> None:
     async def not_installed(_: Mapping[str, Any]) -> str | None:
         return None

@@ -26,12 +26,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.delivery import Inbox, Sender, StoreCalls
+from bot.posting import JsonPoster
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack.answering import SlackAnswering
 from bot.slack.failures import APOLOGY, failure_reporter
 from bot.slack.listeners import register_listeners
-from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, SlackHttp, TokenLookup
+from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, TokenLookup
 
 __all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "slack_enabled"]
 
@@ -59,7 +60,7 @@ class SlackApp:
         oauth_engine: AsyncEngine | None,
         *,
         answering: SlackAnswering | None = None,
-        http: SlackHttp | None = None,
+        http: JsonPoster | None = None,
     ) -> None:
         self.bolt = bolt
         self.oauth_engine = oauth_engine
@@ -156,7 +157,7 @@ def create_slack_app(
     else:
         bolt = AsyncApp(client=_web_client(settings, settings.slack_bot_token), **common)
         token_for = _single_bot_token(settings.slack_bot_token)
-    http = SlackHttp()
+    http = JsonPoster()
     sender.transports.register(SLACK, RESPOND, ResponseUrlTransport(http))
     api_url = settings.slack_api_url or AsyncWebClient.BASE_URL
     sender.transports.register(SLACK, POST, PostMessageTransport(http, api_url=api_url, token_for=token_for))

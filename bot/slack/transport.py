@@ -22,9 +22,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import aiohttp
-
 from bot.delivery import PermanentDelivery, RetryableDelivery
+from bot.posting import JsonPoster, raise_if_retryable, retry_after
 
 __all__ = [
     "POST",
@@ -32,14 +31,12 @@ __all__ = [
     "SLACK",
     "PostMessageTransport",
     "ResponseUrlTransport",
-    "SlackHttp",
     "TokenLookup",
 ]
 
 SLACK = "slack"
 RESPOND = "respond"
 POST = "post"
-DEFAULT_TIMEOUT_S = 10.0
 # Slack's Web API errors that say "try again later" rather than "never".
 TRANSIENT_API_ERRORS = frozenset(
     {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -50,40 +47,10 @@ TokenLookup = Callable[[Mapping[str, Any]], Awaitable[str | None]]
 """The bot token for a delivery's target (its team, enterprise), or ``None`` if herbot is not installed there."""
 
 
-class SlackHttp:
-    """One aiohttp session for every delivery, opened in the running loop on first use."""
-
-    def __init__(self, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._session: aiohttp.ClientSession | None = None
-
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-
-    async def post_json(
-        self, url: str, payload: Mapping[str, Any], headers: Mapping[str, str] | None = None
-    ) -> tuple[int, Mapping[str, str], str]:
-        """POST ``payload`` as JSON; the status, headers and body text. A timeout or a dropped connection is
-        retryable."""
-        try:
-            async with self.session().post(url, json=dict(payload), headers=dict(headers or {})) as response:
-                return response.status, response.headers, await response.text(errors="replace")
-        except TimeoutError:
-            raise RetryableDelivery(retry_after=None) from None
-        except aiohttp.ClientError:
-            raise RetryableDelivery(retry_after=None) from None
-
-
 class ResponseUrlTransport:
     """``("slack", "respond")``: the payload posted to ``target["response_url"]``, as Bolt's ``respond()`` posts it."""
 
-    def __init__(self, http: SlackHttp) -> None:
+    def __init__(self, http: JsonPoster) -> None:
         self._http = http
 
     async def send(self, target: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
@@ -93,7 +60,7 @@ class ResponseUrlTransport:
         status, headers, body = await self._http.post_json(url, payload)
         if status == 200:
             return
-        _raise_for_status(status, headers)
+        raise_if_retryable(status, headers)
         raise PermanentDelivery(reason=_error_code(body.strip(), status))
 
 
@@ -101,7 +68,7 @@ class PostMessageTransport:
     """``("slack", "post")``: ``chat.postMessage`` to ``target["channel"]`` (and ``thread_ts``), with the bot
     token of the target's workspace."""
 
-    def __init__(self, http: SlackHttp, *, api_url: str, token_for: TokenLookup) -> None:
+    def __init__(self, http: JsonPoster, *, api_url: str, token_for: TokenLookup) -> None:
         self._http = http
         self._url = f"{api_url.rstrip('/')}/chat.postMessage"
         self._token_for = token_for
@@ -115,21 +82,13 @@ class PostMessageTransport:
             message["thread_ts"] = target["thread_ts"]
         headers = {"Authorization": f"Bearer {token}"}
         status, response_headers, body = await self._http.post_json(self._url, message, headers)
-        _raise_for_status(status, response_headers)
+        raise_if_retryable(status, response_headers)
         error = _api_error(body)
         if error is None:
             return
         if error in TRANSIENT_API_ERRORS:
-            raise RetryableDelivery(retry_after=_retry_after(response_headers))
+            raise RetryableDelivery(retry_after=retry_after(response_headers))
         raise PermanentDelivery(reason=error)
-
-
-def _raise_for_status(status: int, headers: Mapping[str, str]) -> None:
-    """429 and 5xx are worth another try; other statuses are for the caller to judge."""
-    if status == 429:
-        raise RetryableDelivery(retry_after=_retry_after(headers))
-    if status >= 500:
-        raise RetryableDelivery(retry_after=_retry_after(headers))
 
 
 def _api_error(body: str) -> str | None:
@@ -148,12 +107,3 @@ def _api_error(body: str) -> str | None:
 def _error_code(text: str, status: int) -> str:
     """Slack's short error code (``expired_url``), or ``http_<status>`` for anything that does not look like one."""
     return text if _ERROR_CODE.fullmatch(text) else f"http_{status}"
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After", "")
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds < 3600 else None

@@ -12,7 +12,16 @@
 """
 
 from bot.store.connect import DEFAULT_URL, create_store
-from bot.store.records import Delivery, NewDelivery, Schedule, Score
+from bot.store.records import ConversationReference, Delivery, NewDelivery, Schedule, Score
 from bot.store.store import Store
 
-__all__ = ["DEFAULT_URL", "Delivery", "NewDelivery", "Schedule", "Score", "Store", "create_store"]
+__all__ = [
+    "DEFAULT_URL",
+    "ConversationReference",
+    "Delivery",
+    "NewDelivery",
+    "Schedule",
+    "Score",
+    "Store",
+    "create_store",
+]

@@ -24,6 +24,19 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
+class ConversationReference:
+    """Where a surface can post to a chat or channel later: ``reference`` is the surface's own address (ids and
+    the service URL), ``scope`` its kind of conversation (``personal``, ``groupChat``, ``channel``)."""
+
+    key: str
+    surface: str
+    scope: str
+    tenant: str | None
+    reference: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     """One user's quiz tally within a team."""
 

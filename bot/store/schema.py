@@ -10,6 +10,8 @@ database, not a read-then-write in Python, decides who wins a race:
 - ``lesson_schedules``    lesson schedules; ids are never reused
 - ``lesson_posts``        one row per (schedule, slot): a lesson is posted once
 - ``quiz_answers``        one row per (team, user, quiz, question): the first answer counts
+- ``conversation_references``  one row per chat or channel a surface can post to later (Teams): ids and
+                          the service URL, never a message or a person's name
 
 Changes go through a new migration in ``bot/store/migrations/versions`` (see ``bot.store.migrate``);
 a test checks that the migrations build exactly these tables.
@@ -141,4 +143,15 @@ quiz_answers = Table(
     _id_column("question_id", primary_key=True),
     Column("correct", Boolean, nullable=False),
     Column("answered_at", UtcDateTime, nullable=False),
+)
+
+conversation_references = Table(
+    "conversation_references",
+    metadata,
+    _id_column("reference_key", primary_key=True),
+    Column("surface", String(32), nullable=False),
+    Column("scope", String(32), nullable=False),
+    Column("tenant", String(MAX_ID_LENGTH), nullable=True, index=True),
+    Column("reference_json", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -25,9 +25,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from bot.errors import StoreUnavailable
 from bot.store.failures import unavailable_on_failure
 from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, lease_owners, settle
-from bot.store.records import Delivery, NewDelivery, Schedule, Score
+from bot.store.records import ConversationReference, Delivery, NewDelivery, Schedule, Score
 from bot.store.schema import (
     MAX_ID_LENGTH,
+    conversation_references,
     conversation_slots,
     inbox,
     lesson_posts,
@@ -268,6 +269,45 @@ class Store:
         )
         return [Score(user=row.user_id, correct=row.correct, answered=row.answered) for row in self._read(statement)]
 
+    # Conversation references
+
+    def save_reference(
+        self, key: str, *, surface: str, scope: str, tenant: str | None, reference: Mapping[str, Any]
+    ) -> None:
+        """Insert or replace where ``surface`` reaches conversation ``key`` later."""
+        statement = self._upserting_insert(conversation_references).values(
+            reference_key=_bounded("key", key),
+            surface=surface,
+            scope=scope,
+            tenant=_bounded("tenant", tenant) if tenant is not None else None,
+            reference_json=json.dumps(dict(reference), ensure_ascii=False, sort_keys=True),
+            updated_at=self._now(),
+        )
+        excluded = statement.excluded
+        self._write(
+            statement.on_conflict_do_update(
+                index_elements=[conversation_references.c.reference_key],
+                set_={
+                    "scope": excluded.scope,
+                    "tenant": excluded.tenant,
+                    "reference_json": excluded.reference_json,
+                    "updated_at": excluded.updated_at,
+                },
+            )
+        )
+
+    def load_reference(self, key: str) -> ConversationReference | None:
+        """Where conversation ``key`` is reached, if it was ever seen."""
+        table = conversation_references
+        rows = self._read(select(table).where(table.c.reference_key == _bounded("key", key)))
+        return _reference(rows[0]) if rows else None
+
+    def list_references(self, *, surface: str) -> list[ConversationReference]:
+        """Every conversation ``surface`` can reach, oldest key first."""
+        table = conversation_references
+        rows = self._read(select(table).where(table.c.surface == surface).order_by(table.c.reference_key))
+        return [_reference(row) for row in rows]
+
     # Statements and the one way in and out
 
     def _slots_statement(self, key: str, values: Mapping[str, str]) -> Executable:
@@ -311,6 +351,17 @@ class Store:
     def _bytewise(self, column: ColumnElement[str]) -> ColumnElement[str]:
         # SQLite compares text bytewise; PostgreSQL follows the database's locale unless told.
         return column.collate("C") if self.engine.dialect.name == "postgresql" else column
+
+
+def _reference(row: Row[Any]) -> ConversationReference:
+    return ConversationReference(
+        key=row.reference_key,
+        surface=row.surface,
+        scope=row.scope,
+        tenant=row.tenant,
+        reference=json.loads(row.reference_json),
+        updated_at=row.updated_at,
+    )
 
 
 def _rowcount(connection: Connection, statement: Executable) -> int:
