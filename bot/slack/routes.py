@@ -17,6 +17,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.request_body import read_capped
 from bot.slack.app import SlackApp
 from bot.slack.ingress import JSON, MAX_BODY_BYTES, TOO_LARGE, Rejection, VerifiedRequest, read_slack_request
 
@@ -39,7 +40,7 @@ def slack_routes(slack: SlackApp, *, signing_secret: str, clock: Callable[[], fl
     secret = signing_secret.encode("utf-8")
 
     async def events(request: web.Request) -> web.Response:
-        body = await _read_capped(request, MAX_BODY_BYTES)
+        body = await read_capped(request, MAX_BODY_BYTES)
         read = TOO_LARGE if body is None else read_slack_request(body, request.headers, secret=secret, now=clock())
         if isinstance(read, Rejection):
             log.info("slack request refused route=%s status=%d reason=%s", EVENTS_PATH, read.status, read.reason)
@@ -65,18 +66,6 @@ def slack_routes(slack: SlackApp, *, signing_secret: str, clock: Callable[[], fl
 
         routes += [web.get(flow.install_path, install), web.get(flow.redirect_uri_path, oauth_redirect)]
     return routes
-
-
-async def _read_capped(request: web.Request, limit: int) -> bytes | None:
-    """The raw body, or ``None`` once it is longer than ``limit`` bytes (the rest is never read)."""
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.content.iter_any():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def _bolt_request(verified: VerifiedRequest, request: web.Request) -> AsyncBoltRequest:

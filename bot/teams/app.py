@@ -1,0 +1,64 @@
+"""Compose the Teams surface: botbuilder's ``CloudAdapter`` and herbot's activity handler over the shared delivery.
+
+``create_teams_app(settings, services, ...)`` builds every part without touching the network; the server
+mounts ``TeamsApp.route`` at ``/api/messages`` and closes the app on shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
+
+from bot.delivery import Inbox, Sender, StoreCalls
+from bot.posting import JsonPoster
+from bot.services import Services
+from bot.settings import Settings
+from bot.teams.answering import TeamsAnswering
+from bot.teams.auth import configuration_of, create_authentication
+from bot.teams.bot import HerbotTeamsBot
+from bot.teams.failures import failure_reporter
+from bot.teams.references import ReferenceBook
+from bot.teams.routes import messages_route
+from bot.teams.tokens import BotTokens
+from bot.teams.transport import POST, REPLY, TEAMS, ConnectorTransport
+
+__all__ = ["TeamsApp", "create_teams_app"]
+
+log = logging.getLogger("herbot.teams")
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsApp:
+    """The adapter, the bot, and what closes with them."""
+
+    adapter: CloudAdapter
+    bot: HerbotTeamsBot
+    answering: TeamsAnswering
+    poster: JsonPoster
+
+    @property
+    def route(self) -> web.RouteDef:
+        """``POST /api/messages``."""
+        return messages_route(self.adapter, self.bot)
+
+    async def close(self) -> None:
+        self.answering.close()
+        await self.poster.close()
+
+
+def create_teams_app(
+    settings: Settings, services: Services, *, inbox: Inbox, sender: Sender, calls: StoreCalls | None
+) -> TeamsApp:
+    """The Teams surface, its replies registered with ``sender`` as ``("teams", "reply")`` and ``("teams", "post")``."""
+    answering = TeamsAnswering(services, inbox, calls)
+    adapter = CloudAdapter(create_authentication(settings))
+    adapter.on_turn_error = failure_reporter(answering)
+    poster = JsonPoster()
+    transport = ConnectorTransport(poster, BotTokens(configuration_of(settings)))
+    sender.transports.register(TEAMS, REPLY, transport)
+    sender.transports.register(TEAMS, POST, transport)
+    bot = HerbotTeamsBot(answering, ReferenceBook(calls))
+    return TeamsApp(adapter, bot, answering, poster)

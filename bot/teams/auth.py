@@ -1,0 +1,74 @@
+"""Who may call ``/api/messages``: botbuilder's Bot Framework authentication, built from herbot's settings.
+
+With ``MicrosoftAppId`` and ``MicrosoftAppPassword`` set, botbuilder validates every request's JWT (issuer,
+audience, signing key and its endorsements, expiry, the service URL claim) and a request without a valid one
+gets 401. Without credentials botbuilder accepts any request, so herbot serves Teams that way only on a
+loopback address (the Bot Framework Emulator, tests) and leaves the route off anywhere else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+
+from bot.settings import Settings
+
+__all__ = ["BotConfiguration", "create_authentication", "has_credentials", "is_loopback", "teams_off_reason"]
+
+
+@dataclass(frozen=True, slots=True)
+class BotConfiguration:
+    """The configuration object botbuilder reads by attribute name."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str | None
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None
+
+
+def has_credentials(settings: Settings) -> bool:
+    """Whether a Bot Framework app id and password are configured."""
+    return bool(settings.microsoft_app_id and settings.microsoft_app_password)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens for this machine.
+
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "10.0.0.5", "herbot.example")]
+    [True, True, True, False, False, False]
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def teams_off_reason(settings: Settings) -> str | None:
+    """Why ``/api/messages`` stays off (``None``: it is served)."""
+    if has_credentials(settings) or is_loopback(settings.host):
+        return None
+    return (
+        f"no credentials on a non-loopback address ({settings.host}): "
+        "set MicrosoftAppId and MicrosoftAppPassword, or listen on 127.0.0.1"
+    )
+
+
+def configuration_of(settings: Settings) -> BotConfiguration:
+    """botbuilder's configuration from herbot's settings."""
+    return BotConfiguration(
+        APP_ID=settings.microsoft_app_id or "",
+        APP_PASSWORD=settings.microsoft_app_password or "",
+        APP_TYPE=settings.microsoft_app_type or "MultiTenant",
+        APP_TENANTID=settings.microsoft_app_tenant_id,
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.teams_openid_metadata_url,
+    )
+
+
+def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
+    """botbuilder's authentication for ``settings``: validating JWTs when credentials are set."""
+    return ConfigurationBotFrameworkAuthentication(configuration_of(settings))

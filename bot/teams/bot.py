@@ -1,0 +1,50 @@
+"""The Teams activity handler: messages become turns, an install gets one welcome, conversations are remembered.
+
+Each handler is a few lines: parse the activity (``bot.teams.inbound``), have ``TeamsAnswering`` answer and
+record it, return. The reply itself leaves through the outbox (``bot.teams.transport``), so nothing is sent
+from inside the turn and a redelivered activity is answered once.
+"""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+
+from bot.teams.answering import TeamsAnswering
+from bot.teams.deliveries import post_delivery, reply_delivery
+from bot.teams.inbound import added_bot, from_message, reply_target, request_key
+from bot.teams.references import ReferenceBook
+
+__all__ = ["HerbotTeamsBot"]
+
+
+class HerbotTeamsBot(TeamsActivityHandler):
+    """herbot in personal chats, group chats and channels (where it answers when @mentioned)."""
+
+    def __init__(self, answering: TeamsAnswering, references: ReferenceBook) -> None:
+        self._answering = answering
+        self._references = references
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        await self._references.remember(activity)
+        inbound = from_message(activity)
+        received_at = self._answering.now()
+        await self._answering.reply(
+            inbound.request_key,
+            inbound,
+            lambda message: [reply_delivery(inbound.reply, message, received_at=received_at)],
+        )
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # Not TeamsActivityHandler's dispatch: it looks up every added member at the Connector inside the turn.
+        activity = turn_context.activity
+        await self._references.remember(activity)
+        if not added_bot(activity):
+            return  # a colleague joined or left, a channel was renamed: nothing to say
+        welcome = self._answering.renderer.welcome()
+        delivery = post_delivery(reply_target(activity), welcome, received_at=self._answering.now())
+        await self._answering.record_only(request_key(activity), [delivery])
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        await self._references.remember(turn_context.activity)

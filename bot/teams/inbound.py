@@ -1,0 +1,176 @@
+"""Bot Framework activities -> what herbot needs: the text to read, the conversation, where to reply.
+
+Side-effect-free, so each routing decision is testable on its own. Conversations follow Teams' own
+shape: a personal chat, or a channel's reply chain (its conversation id carries ``;messageid=``), is one
+conversation; a group chat has no threads, so it is one conversation per person, and colleagues' cases
+never mix. Keys are hashed: Teams' ids are long, and a key names a conversation without spelling it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.schema import Activity, ChannelAccount
+
+__all__ = [
+    "GROUP_CHAT",
+    "ReplyTarget",
+    "TeamsInbound",
+    "added_bot",
+    "conversation_key",
+    "from_message",
+    "message_text",
+    "reference_of",
+    "reply_target",
+    "request_key",
+]
+
+GROUP_CHAT = "groupChat"
+PERSONAL = "personal"
+CHANNEL = "channel"
+_MENTION_TAG = re.compile(r"</?at>", re.IGNORECASE)
+_KEY_CHARS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """Where a reply goes: the Bot Connector at ``service_url``, the conversation, and the activity answered
+    (``None``: a new message in the conversation). Ids only: never a name or the message."""
+
+    service_url: str
+    conversation_id: str
+    reply_to_id: str | None
+    bot_id: str
+    user_id: str | None
+
+    def as_target(self) -> dict[str, Any]:
+        """The outbox target."""
+        return {
+            "service_url": self.service_url,
+            "conversation_id": self.conversation_id,
+            "reply_to_id": self.reply_to_id,
+            "bot_id": self.bot_id,
+            "user_id": self.user_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsInbound:
+    """One message to answer: its text (the bot's mention removed), its conversation, and where to reply."""
+
+    text: str
+    conversation: str
+    request_key: str
+    reply: ReplyTarget
+
+
+def from_message(activity: Activity) -> TeamsInbound:
+    """The message ``activity`` as herbot reads it."""
+    return TeamsInbound(
+        text=message_text(activity),
+        conversation=conversation_key(activity),
+        request_key=request_key(activity),
+        reply=reply_target(activity),
+    )
+
+
+def message_text(activity: Activity) -> str:
+    """The text with the bot's own @mention removed, other mentions as plain names, entities decoded.
+
+    botbuilder's ``TurnContext.remove_recipient_mention`` removes the bot's name wherever it occurs in the text
+    (as a regular expression); here only the mention entity's own text goes.
+
+    >>> mention = {"type": "mention", "mentioned": {"id": "28:bot", "name": "herbot"}, "text": "<at>herbot</at>"}
+    >>> text = "<at>herbot</at> is 2+ &amp; FISH neg in herbot's words?"
+    >>> message_text(Activity().deserialize({"text": text, "recipient": {"id": "28:bot"}, "entities": [mention]}))
+    "is 2+ & FISH neg in herbot's words?"
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or ():
+        properties = entity.additional_properties or {}
+        mentioned = properties.get("mentioned") or {}
+        mention = properties.get("text")
+        if (entity.type or "").lower() == "mention" and mentioned.get("id") == bot_id and isinstance(mention, str):
+            text = text.replace(mention, " ")
+    return " ".join(html.unescape(_MENTION_TAG.sub("", text)).split())
+
+
+def conversation_key(activity: Activity) -> str:
+    """The conversation's key: the chat or reply chain, and in a group chat the person too.
+
+    >>> def said_by(person: str) -> Activity:
+    ...     chat = {"id": "19:chat@thread.v2", "conversationType": "groupChat"}
+    ...     return Activity().deserialize({"conversation": chat, "from": {"id": person}})
+    >>> conversation_key(said_by("29:a")) == conversation_key(said_by("29:b"))
+    False
+    """
+    conversation = activity.conversation
+    parts = [conversation.id if conversation else ""]
+    if conversation is not None and conversation.conversation_type == GROUP_CHAT:
+        parts.append(_person(activity.from_property))
+    return f"teams:{_digest(*parts)}"
+
+
+def request_key(activity: Activity) -> str:
+    """The inbox key: the activity's id within its conversation (Bot Framework redelivers under the same id)."""
+    if not activity.id:
+        return f"teams:activity:{uuid.uuid4().hex}"  # nothing to recognise a redelivery by: answer it once
+    conversation = activity.conversation.id if activity.conversation else ""
+    return f"teams:activity:{_digest(conversation, activity.id)}"
+
+
+def reply_target(activity: Activity) -> ReplyTarget:
+    """A reply to ``activity`` in its conversation."""
+    return ReplyTarget(
+        service_url=activity.service_url or "",
+        conversation_id=activity.conversation.id if activity.conversation else "",
+        reply_to_id=activity.id,
+        bot_id=activity.recipient.id if activity.recipient else "",
+        user_id=activity.from_property.id if activity.from_property else None,
+    )
+
+
+def added_bot(activity: Activity) -> bool:
+    """Whether a conversationUpdate adds the bot itself (installed in a team, a chat or personal scope)."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    return bot_id is not None and any(member.id == bot_id for member in activity.members_added or ())
+
+
+def reference_of(activity: Activity) -> tuple[str, str, str | None, dict[str, Any]]:
+    """What a later post to this chat or channel needs: its key, scope, tenant and address (ids only).
+
+    A channel's reply chain is reached through the channel itself, so the key and address drop ``;messageid=``.
+    """
+    conversation = activity.conversation
+    conversation_id = conversation.id if conversation else ""
+    scope = (conversation.conversation_type if conversation else None) or PERSONAL
+    if scope == CHANNEL:
+        conversation_id = conversation_id.split(";", 1)[0]
+    tenant = conversation.tenant_id if conversation else None
+    reference = {
+        "service_url": activity.service_url,
+        "channel_id": activity.channel_id,
+        "conversation_id": conversation_id,
+        "conversation_type": scope,
+        "tenant_id": tenant,
+        "bot_id": activity.recipient.id if activity.recipient else None,
+        # A personal chat is reached through its one person; a group's members are not kept.
+        "user_id": activity.from_property.id if scope == PERSONAL and activity.from_property else None,
+    }
+    return f"teams:{_digest(conversation_id)}", scope, tenant, reference
+
+
+def _person(account: ChannelAccount | None) -> str:
+    if account is None:
+        return ""
+    return account.aad_object_id or account.id or ""
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:_KEY_CHARS]
