@@ -284,6 +284,25 @@ def test_scores_rank_the_team(store: Store, answers: list, limit: int, expected:
     assert store.scores(team="T1", limit=limit) == [Score(*score) for score in expected]
 
 
+# Conversation references
+
+
+REFERENCE = {"service_url": "https://smba.example/amer/", "conversation_id": "19:c@thread.tacv2", "bot_id": "28:b"}
+
+
+def test_conversation_references_are_saved_replaced_and_listed(store: Store, clock: FakeClock) -> None:
+    store.save_reference("teams:a", surface="teams", scope="channel", tenant="t1", reference=REFERENCE)
+    clock.advance(timedelta(minutes=1))
+    moved = {**REFERENCE, "service_url": "https://smba.example/emea/"}
+    store.save_reference("teams:a", surface="teams", scope="channel", tenant="t1", reference=moved)
+    store.save_reference("teams:b", surface="teams", scope="personal", tenant=None, reference=REFERENCE)
+    found = store.load_reference("teams:a")
+    assert found is not None
+    assert (found.reference, found.scope, found.tenant, found.updated_at) == (moved, "channel", "t1", clock())
+    assert [r.key for r in store.list_references(surface="teams")] == ["teams:a", "teams:b"]
+    assert (store.load_reference("teams:none"), store.list_references(surface="slack")) == (None, [])
+
+
 # Connecting
 
 
