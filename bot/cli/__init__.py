@@ -28,6 +28,7 @@ COMMANDS = {
     "train": "bot.cli.train:train_command",
     "serve": "bot.cli.serve:serve_command",
     "migrate": "bot.cli.migrate:migrate_command",
+    "teams-package": "bot.cli.teams_package:teams_package_command",
 }
 
 
