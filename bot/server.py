@@ -86,6 +86,7 @@ def create_server(
 
     app.add_routes([web.get("/healthz", healthz), web.get("/readyz", readyz)])
     _mount_slack(app, settings, services, delivery, socket_mode=socket_mode)
+    _mount_teams(app, settings, services, delivery)
     # After every surface registered its transports (the start-up sweep sends at once), and stopped before
     # they close their connections: cleanup runs in reverse.
     _deliver_in_background(app, delivery)
@@ -188,6 +189,25 @@ def _mount_slack(
     else:
         app.add_routes(slack_routes(slack, signing_secret=settings.slack_signing_secret or ""))
         log.info("surface=slack state=on mode=http path=/slack/events oauth=%s", slack.bolt.oauth_flow is not None)
+
+
+def _mount_teams(app: web.Application, settings: Settings, services: Services, delivery: ServerDelivery) -> None:
+    from bot.teams import PATH, create_teams_app, has_credentials, teams_off_reason
+
+    reason = teams_off_reason(settings)
+    if reason is not None:
+        log.info("surface=teams state=off reason=%s", reason)
+        return
+    teams = create_teams_app(settings, services, inbox=delivery.inbox, sender=delivery.sender, calls=delivery.calls)
+
+    async def run_teams(_: web.Application) -> AsyncIterator[None]:
+        yield
+        await teams.close()
+
+    app.cleanup_ctx.append(run_teams)
+    app.add_routes([teams.route])
+    auth = "bot-framework-jwt" if has_credentials(settings) else "none (loopback only)"
+    log.info("surface=teams state=on path=%s auth=%s", PATH, auth)
 
 
 def _socket_mode_handler(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler:
