@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import click
 
@@ -25,7 +26,8 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
     help="Least severe level logged (JSON lines on stderr, never message text).",
 )
 def serve_command(host: str | None, port: int | None, socket_mode: bool, log_level: str) -> None:
-    """Serve Slack (/slack/events), /healthz and /readyz; surfaces without credentials stay off."""
+    """Serve Slack (/slack/events), Teams (/api/messages), /healthz and /readyz; surfaces without credentials stay
+    off (Teams without credentials is served on a loopback address only)."""
     from aiohttp import web
 
     from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
@@ -35,11 +37,13 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool, log_lev
 
     configure_logging(logging.getLevelNamesMapping()[log_level.upper()])
     settings = load_settings()
+    # The surfaces judge the address they are served on (Teams without credentials: loopback only).
+    settings = replace(settings, host=host or settings.host, port=port or settings.port)
     services = create_services(settings)
     app = create_server(
         settings, services, socket_mode=socket_mode, delivery_options=DeliveryOptions(lease=settings.delivery_lease)
     )
-    address = (host or settings.host, port or settings.port)
+    address = (settings.host, settings.port)
     try:
         web.run_app(
             app,
