@@ -116,3 +116,30 @@ def proxied_postgres() -> Iterator[tuple[TcpProxy, str]]:
     with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         yield proxy, proxy.url_for(direct)
     next(schema_urls, None)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Teams: a fake Bot Connector, and herbot's server with Teams on (no credentials, on a loopback address).
+# Imported here rather than at the top so this block stands alone.
+# ---------------------------------------------------------------------------------------------------------------
+
+from fakes.bot_connector import FakeBotConnector  # noqa: E402
+from teams_herbot import TeamsHerbot, serve_teams  # noqa: E402
+
+
+@pytest.fixture
+async def bot_connector() -> AsyncIterator[FakeBotConnector]:
+    """A local fake of the Bot Connector service, recording every activity herbot sends."""
+    fake = FakeBotConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def teams_herbot(
+    bot_connector: FakeBotConnector, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
+) -> AsyncIterator[TeamsHerbot]:
+    """herbot's real server with Teams at /api/messages, answering through the fake Bot Connector."""
+    async with serve_teams(Settings(database_url=sqlite_url), make_services(store), bot_connector) as served:
+        yield served

@@ -31,6 +31,7 @@ __all__ = [
     "Conversation",
     "TeamsUser",
     "bot_id",
+    "channel",
     "channel_mention",
     "channel_thread",
     "conversation_update",
@@ -120,6 +121,11 @@ def personal_chat(user: TeamsUser = ALICE) -> Conversation:
 def group_chat(name: str = "tumour-board") -> Conversation:
     """A group chat with several people and the bot."""
     return Conversation(f"19:{uuid.uuid5(uuid.NAMESPACE_DNS, name).hex}@thread.v2", "groupChat")
+
+
+def channel() -> Conversation:
+    """A team's channel itself (where the bot is installed, and where a new post starts a reply chain)."""
+    return Conversation(CHANNEL_ID, "channel", team_id=TEAM_ID, channel_id=CHANNEL_ID)
 
 
 def channel_thread(root_message_id: str = "1700000000000") -> Conversation:
@@ -234,7 +240,7 @@ def channel_mention(
 
 def message_back(
     text: str,
-    value: dict[str, Any],
+    value: dict[str, Any] | None,
     *,
     service_url: str,
     reply_to_id: str,
@@ -243,18 +249,18 @@ def message_back(
     app_id: str = APP_ID,
 ) -> dict[str, Any]:
     """A click on an Adaptive Card's ``Action.Submit`` with ``msteams.messageBack``: a message whose ``text`` is
-    the action's ``text`` and whose ``value`` is its data, replying to the card's activity (never an @mention,
-    even in a channel)."""
+    the action's ``text`` and whose ``value`` is its ``msteams.value`` (``None``: the action had none), replying to
+    the card's activity (never an @mention, even in a channel)."""
     conversation = conversation or personal_chat(sender)
     activity = _base("message", conversation, sender, service_url, None, app_id)
     activity["channelData"] |= {"source": {"name": "message"}, "legacy": {"replyToId": reply_to_id}}
-    return activity | {
+    activity |= {
         "text": text,
         "textFormat": "plain",
-        "value": value,
         "replyToId": reply_to_id,
         "entities": [{"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}],
     }
+    return activity if value is None else activity | {"value": value}
 
 
 def conversation_update(

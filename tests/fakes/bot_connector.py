@@ -136,6 +136,10 @@ class FakeBotConnector:
         """Accepted replies to an activity."""
         return [call for call in self.delivered() if call.is_reply]
 
+    def in_conversation(self, conversation_id: str) -> list[Posted]:
+        """Accepted calls to one conversation (a channel's reply chain is its own conversation)."""
+        return [call for call in self.delivered() if call.conversation_id == conversation_id]
+
     def posts(self) -> list[Posted]:
         """Accepted new messages in a conversation (welcomes, proactive posts)."""
         return [call for call in self.delivered() if call.method == "POST" and call.reply_to_id is None]
