@@ -301,11 +301,6 @@ async def test_each_conversation_is_remembered_for_later_posts_without_what_was_
     assert [word for word in ("Thursday", "44-B", "IHC", ALICE.name, BOB.name) if word in stored] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot.teams.inbound reads conversation.tenant_id, which botbuilder's model maps from 'tenantID'; "
-    "Teams sends 'tenantId' (and channelData.tenant.id), so every reference is stored without its tenant",
-)
 async def test_a_remembered_conversation_keeps_its_tenant(
     served: TeamsHerbot, bot_connector: FakeBotConnector, teams_store: Store
 ) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "reference_of",
     "reply_target",
     "request_key",
+    "tenant_of",
 ]
 
 GROUP_CHAT = "groupChat"
@@ -152,7 +153,7 @@ def reference_of(activity: Activity) -> tuple[str, str, str | None, dict[str, An
     scope = (conversation.conversation_type if conversation else None) or PERSONAL
     if scope == CHANNEL:
         conversation_id = conversation_id.split(";", 1)[0]
-    tenant = conversation.tenant_id if conversation else None
+    tenant = tenant_of(activity)
     reference = {
         "service_url": activity.service_url,
         "channel_id": activity.channel_id,
@@ -164,6 +165,22 @@ def reference_of(activity: Activity) -> tuple[str, str, str | None, dict[str, An
         "user_id": activity.from_property.id if scope == PERSONAL and activity.from_property else None,
     }
     return f"teams:{_digest(conversation_id)}", scope, tenant, reference
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """The Microsoft 365 tenant: Teams sends it in ``channelData.tenant.id`` and as ``conversation.tenantId``
+    (which botbuilder's model does not read: it maps ``tenantID``).
+
+    >>> tenant_of(Activity().deserialize({"conversation": {"id": "a:1", "tenantId": "t-1"}}))
+    't-1'
+    """
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    found = tenant.get("id") if isinstance(tenant, dict) else None
+    conversation = activity.conversation
+    if not found and conversation is not None:
+        found = conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId")
+    return found if isinstance(found, str) and found else None
 
 
 def _person(account: ChannelAccount | None) -> str:
