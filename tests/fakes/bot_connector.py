@@ -12,8 +12,9 @@ bot writes to, and answers like the service (200 with ``{"id": ...}``):
 Path segments are read from the raw path and percent-decoded one by one, so a channel thread's id
 (``19:abc@thread.tacv2;messageid=1700000000000``) comes back as it was sent. Faults are queued for the
 next calls, whatever their route: 429 with ``Retry-After``, a 5xx, a slow answer (then 200, or then a
-dropped connection), or a refusal (403 ``BotNotInConversationRoster``, 404 ``ConversationNotFound``).
-A refused or failed call is recorded with its status; only a 2xx counts as delivered.
+dropped connection), an answer held until the test releases it, or a refusal (403
+``BotNotInConversationRoster``, 404 ``ConversationNotFound``). A refused or failed call is recorded with its
+status; only a 2xx counts as delivered.
 Nothing here is herbot code: it stands where ``smba.trafficmanager.net`` would.
 """
 
@@ -51,6 +52,7 @@ class Posted:
     activity: dict[str, Any]
     authorization: str | None
     arrival: int
+    at: float = 0.0  # time.monotonic() when it arrived
     status: int = 200
     activity_id: str | None = None  # the id the fake gave a delivered activity
 
@@ -65,15 +67,16 @@ class Posted:
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """How the fake answers one call instead of accepting it: after ``delay`` seconds, with ``status`` (and
-    ``Retry-After`` for 429), refusing with the error ``code``, or dropping the connection; a fault with only
-    a delay then accepts."""
+    """How the fake answers one call instead of accepting it: after ``delay`` seconds (or, ``held``, once the test
+    releases it), with ``status`` (and ``Retry-After`` for 429), refusing with the error ``code``, or dropping the
+    connection; a fault with only a delay then accepts."""
 
     status: int = 200
     retry_after: int | None = None
     code: str | None = None
     delay: float = 0.0
     drop: bool = False
+    held: bool = False
 
 
 @dataclass
@@ -86,6 +89,7 @@ class FakeBotConnector:
     arrivals: int = 0
     unknown: list[tuple[str, str]] = field(default_factory=list)  # (method, raw path) of anything else
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = web.Application()
@@ -118,6 +122,14 @@ class FakeBotConnector:
     def slow(self, seconds: float, *, times: int = 1, drop: bool = False) -> None:
         """Answer the next ``times`` calls only after ``seconds``: then accept, or drop the connection."""
         self.inject(Fault(delay=seconds, drop=drop), times=times)
+
+    def hold(self, *, times: int = 1) -> None:
+        """Keep the next ``times`` calls waiting, unanswered, until ``release()``; then accept them."""
+        self.inject(Fault(held=True), times=times)
+
+    def release(self) -> None:
+        """Answer every held call, and any held call that arrives from now on."""
+        self._released.set()
 
     def refuse(self, code: str = BOT_NOT_IN_ROSTER, *, times: int = 1) -> None:
         """Refuse the next ``times`` calls as the service does once the bot was removed (403) or the
@@ -180,6 +192,7 @@ class FakeBotConnector:
             activity=activity,
             authorization=request.headers.get("Authorization"),
             arrival=arrival,
+            at=time.monotonic(),
         )
         if request.method == "PUT":
             call.activity_id = activity_id
@@ -190,6 +203,8 @@ class FakeBotConnector:
     async def _answer(self, request: web.Request, call: Posted, fault: Fault | None) -> web.StreamResponse:
         if fault is not None:
             await asyncio.sleep(fault.delay)
+            if fault.held:
+                await self._released.wait()
             if fault.drop:
                 call.status = 0
                 self.calls.append(call)
