@@ -78,11 +78,12 @@ class TeamsHerbot:
 
 @asynccontextmanager
 async def serve_teams(
-    settings: Settings, services: Services, connector: FakeBotConnector
+    settings: Settings, services: Services, connector: FakeBotConnector, **start_options: Any
 ) -> AsyncIterator[TeamsHerbot]:
-    """herbot's real server for ``settings`` on 127.0.0.1, answering Teams through ``connector``."""
+    """herbot's real server for ``settings`` on 127.0.0.1, answering Teams through ``connector``; ``start_options``
+    go to aiohttp's runner (an access logger, say)."""
     server = TestServer(create_server(settings, services), host="127.0.0.1")
-    await server.start_server()
+    await server.start_server(**start_options)
     try:
         async with ClientSession() as http:
             yield TeamsHerbot(server, http, connector)
