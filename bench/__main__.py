@@ -22,6 +22,7 @@ from collections.abc import Sequence
 BENCHMARKS = {
     "pipeline": ("bench.pipeline", "router.answer on a 1,000-message chat corpus: msg/s, p99, ms per KB, stages"),
     "slack": ("bench.slack_endpoint", "/slack/events: herbot against a bare Bolt app and a store floor"),
+    "teams": ("bench.teams_endpoint", "/api/messages: herbot against a bare botbuilder echo bot"),
     "classify": ("bench.classify", "in-process steps one by one (classify, extract, render) and cold start"),
     "coldstart": ("bench.coldstart", 'whole herbot processes against python -c "import jinja2"'),
     "corpus": ("bench.corpus", "the chat corpus's length profile and a few of its messages"),
