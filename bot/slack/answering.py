@@ -10,16 +10,14 @@ as a new case, and the reasoning behind a classification whose values a button c
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from functools import cached_property
 
 from bot.answering import Answering, Deliver, is_long_message
 from bot.conversation import Prepared
-from bot.delivery import Inbox, Recorded, StoreCalls
+from bot.delivery import Recorded
 from bot.engine.explanation import Explanation
 from bot.render.slack import SlackMessage, SlackRenderer
-from bot.services import Services
 from bot.slack.inbound import Inbound, decode_values, encode_values
 from intents.router import Answer
 from intents.too_long import is_too_long
@@ -42,16 +40,10 @@ class SlackAnswering(Answering[SlackMessage]):
 
     surface = "slack"
 
-    def __init__(
-        self,
-        services: Services,
-        inbox: Inbox,
-        calls: StoreCalls | None,
-        *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        super().__init__(services, inbox, calls, clock=clock)
-        self._renderer = SlackRenderer(services.knowledge.sources)
+    @cached_property
+    def _renderer(self) -> SlackRenderer:
+        """The surface's renderer."""
+        return SlackRenderer(self._services.knowledge.sources)
 
     async def reply_to_edit(self, key: str, inbound: Inbound, deliver: SlackDeliver) -> Recorded:
         """Answer an edited message as a new case: no earlier value stays, and the conversation keeps its values."""

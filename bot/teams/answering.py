@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from functools import cached_property
 
 from bot.answering import Answering
-from bot.delivery import Inbox, StoreCalls
 from bot.engine.explanation import Explanation
 from bot.render.teams import TeamsMessage, TeamsRenderer
-from bot.services import Services
 from intents.router import Answer
 
 __all__ = ["TeamsAnswering"]
@@ -20,16 +17,10 @@ class TeamsAnswering(Answering[TeamsMessage]):
 
     surface = "teams"
 
-    def __init__(
-        self,
-        services: Services,
-        inbox: Inbox,
-        calls: StoreCalls | None,
-        *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        super().__init__(services, inbox, calls, clock=clock)
-        self.renderer = TeamsRenderer(services.knowledge.sources)
+    @cached_property
+    def renderer(self) -> TeamsRenderer:
+        """The surface's renderer, also for the welcome and failure cards."""
+        return TeamsRenderer(self._services.knowledge.sources)
 
     def _render(self, answer: Answer) -> TeamsMessage:
         return self.renderer.render(answer.explanation)
