@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+import jinja2
 
 from bot.engine.explanation import Explanation
 from bot.engine.sources import Source, SourceKind, SourceRegistry
 
-__all__ = ["Citations", "number_citations"]
+__all__ = ["Citations", "CitedTemplates", "number_citations"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +44,14 @@ def number_citations(explanation: Explanation, registry: SourceRegistry, *, with
         return Citations(sources, explanation.guidelines, "Applied")
     cited = tuple(f"{s.short}: {s.version}" for s in sources if s.kind is SourceKind.GUIDELINE and s.version)
     return Citations(sources, cited, "Guideline versions cited")
+
+
+class CitedTemplates:
+    """Renders one surface's templates with the citation marks (``cite``) of one explanation."""
+
+    def __init__(self, environment: jinja2.Environment, cited: Citations) -> None:
+        self._environment = environment
+        self._cite = cited.marks
+
+    def __call__(self, name: str, **context: Any) -> str:
+        return self._environment.get_template(name).render(cite=self._cite, **context).strip()

@@ -40,7 +40,7 @@ from slack_sdk.models.blocks import (
 
 from bot.engine.explanation import Explanation
 from bot.engine.sources import Source, SourceRegistry
-from bot.render.citations import Citations, number_citations
+from bot.render.citations import CitedTemplates, number_citations
 from bot.render.environment import create_environment
 from bot.render.views import default_view
 
@@ -100,7 +100,7 @@ class SlackRenderer:
         full = full or explanation.full
         x = explanation if full else default_view(explanation)
         cited = number_citations(x, self._sources, with_steps=show_steps)
-        mrkdwn = _Templates(self._environment, cited)
+        mrkdwn = CitedTemplates(self._environment, cited)
         body = [
             *_sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
             *_sections(mrkdwn("flags.mrkdwn.j2", flags=x.flags)),
@@ -130,7 +130,7 @@ class SlackRenderer:
         fallback = _cut(mrkdwn("fallback.mrkdwn.j2", x=x), MAX_FALLBACK)
         return SlackMessage(text=fallback, blocks=tuple(blocks))
 
-    def _citation(self, mrkdwn: _Templates, number: int, source: Source) -> str:
+    def _citation(self, mrkdwn: CitedTemplates, number: int, source: Source) -> str:
         """``[n] <url|short> (year): citation``, the citation cut so the element fits one text object."""
         return _fit(
             lambda citation: mrkdwn("citation.mrkdwn.j2", number=number, source=source, citation=citation),
@@ -149,17 +149,6 @@ class SlackRenderer:
         # the value is never shown, only handed back to us in the action payload, so it stays as it is.
         text = _fit(self._escape, label, MAX_BUTTON_TEXT)
         return ButtonElement(text=PlainTextObject(text=text), action_id=action_id, value=value[:MAX_BUTTON_VALUE])
-
-
-class _Templates:
-    """Renders one ``templates/slack/`` template with the citation marks of one explanation."""
-
-    def __init__(self, environment: jinja2.Environment, cited: Citations) -> None:
-        self._environment = environment
-        self._cite = cited.marks
-
-    def __call__(self, name: str, **context: Any) -> str:
-        return self._environment.get_template(name).render(cite=self._cite, **context).strip()
 
 
 def _mrkdwn(text: str) -> MarkdownTextObject:

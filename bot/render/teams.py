@@ -41,7 +41,7 @@ import jinja2
 
 from bot.engine.explanation import Claim, Explanation
 from bot.engine.sources import Source, SourceRegistry
-from bot.render.citations import Citations, number_citations
+from bot.render.citations import Citations, CitedTemplates, number_citations
 from bot.render.environment import create_environment
 from bot.render.views import default_view
 from intents.help import explain_help
@@ -118,7 +118,7 @@ class TeamsRenderer:
         shown = explanation if full else default_view(explanation)
         # One numbering for the whole answer, so a mark means the same source shown or hidden.
         cited = number_citations(explanation, self._sources)
-        md = _Templates(self._environment, cited)
+        md = CitedTemplates(self._environment, cited)
         rest = [*self._points(md, explanation.points[len(shown.points) :]), *self._steps(md, explanation)]
         numbered = list(enumerate(cited.sources, start=1))
         visible = set(shown.claim_source_ids)
@@ -158,15 +158,15 @@ class TeamsRenderer:
         headline = self._environment.get_template("summary.txt.j2").render(headline=explanation.headline.text)
         return _cut(" ".join(headline.split()), MAX_SUMMARY)
 
-    def _notes(self, md: _Templates, explanation: Explanation) -> list[Group]:
+    def _notes(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
         flags = [[_text(md("flag.md.j2", flag=flag), color="Warning", weight="Bolder")] for flag in explanation.flags]
         notices = [[_text(md("notice.md.j2", notice=n), isSubtle=True, size="Small")] for n in explanation.notices]
         return flags + notices
 
-    def _points(self, md: _Templates, points: Sequence[Claim]) -> list[Group]:
+    def _points(self, md: CitedTemplates, points: Sequence[Claim]) -> list[Group]:
         return [[_text(md("point.md.j2", point=point), spacing="Small")] for point in points]
 
-    def _values(self, md: _Templates, explanation: Explanation) -> list[Group]:
+    def _values(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
         groups: list[Group] = []
         if explanation.values:
             facts = [
@@ -178,7 +178,7 @@ class TeamsRenderer:
             groups.append([_text(md("heading.md.j2", title="Missing")), *items])
         return groups
 
-    def _steps(self, md: _Templates, explanation: Explanation) -> list[Group]:
+    def _steps(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
         """One group per numbered step; the heading goes with the first, so it never stands alone."""
         steps = [
             [_text(md("step.md.j2", number=n, step=step), spacing="Small")]
@@ -188,7 +188,7 @@ class TeamsRenderer:
             steps[0].insert(0, _text(md("heading.md.j2", title="Reasoning")))
         return steps
 
-    def _references(self, md: _Templates, numbered: list[tuple[int, Source]]) -> Callable[[bool], Group]:
+    def _references(self, md: CitedTemplates, numbered: list[tuple[int, Source]]) -> Callable[[bool], Group]:
         def references(brief: bool) -> Group:
             if not numbered:
                 return []
@@ -209,7 +209,7 @@ class TeamsRenderer:
 
         return references
 
-    def _compact(self, md: _Templates, numbered: list[tuple[int, Source]], swappable: bool) -> Element:
+    def _compact(self, md: CitedTemplates, numbered: list[tuple[int, Source]], swappable: bool) -> Element:
         references = [(n, s, _link_target(s.url)) for n, s in numbered]
         element = _text(md("references.md.j2", references=references), isSubtle=True, size="Small", separator=True)
         return {**element, "id": REFERENCES_ID} if swappable else element
@@ -229,22 +229,11 @@ class TeamsRenderer:
         ]
         return [{"type": "ActionSet", "actions": actions}]
 
-    def _guidelines(self, md: _Templates, cited: Citations) -> Group:
+    def _guidelines(self, md: CitedTemplates, cited: Citations) -> Group:
         return [_text(md("guidelines.md.j2", cited=cited), isSubtle=True, size="Small")] if cited.guidelines else []
 
-    def _disclaimer(self, md: _Templates, explanation: Explanation) -> Element:
+    def _disclaimer(self, md: CitedTemplates, explanation: Explanation) -> Element:
         return _text(md("disclaimer.md.j2", disclaimer=explanation.disclaimer), isSubtle=True, size="Small")
-
-
-class _Templates:
-    """Renders one ``templates/teams/`` template with the citation marks of one explanation."""
-
-    def __init__(self, environment: jinja2.Environment, cited: Citations) -> None:
-        self._environment = environment
-        self._cite = cited.marks
-
-    def __call__(self, name: str, **context: Any) -> str:
-        return self._environment.get_template(name).render(cite=self._cite, **context).strip()
 
 
 def _text(text: str, **style: Any) -> Element:
