@@ -27,6 +27,8 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from bench.serving import LoopbackSite
+
 __all__ = ["Arrival", "Clinician", "FakeConnector", "ReplyKey", "personal_message"]
 
 Arrival = tuple[float, dict[str, Any]]
@@ -74,8 +76,8 @@ def personal_message(text: str, *, activity_id: str, clinician: Clinician, servi
     }
 
 
-class FakeConnector:
-    """Serves the Bot Connector's conversation routes on a free loopback port and counts replies."""
+class FakeConnector(LoopbackSite):
+    """The Bot Connector's conversation routes on a free loopback port (``start``, then ``close``); counts replies."""
 
     def __init__(self) -> None:
         self.replies: Counter[ReplyKey] = Counter()
@@ -84,29 +86,14 @@ class FakeConnector:
         self._expected: set[ReplyKey] = set()
         self._arrivals: dict[ReplyKey, asyncio.Future[Arrival]] = {}
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._base = ""
-
-    async def start(self) -> None:
-        """Listen on 127.0.0.1, on a port the system picks."""
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self._base = f"http://{host}:{port}"
-
-    async def close(self) -> None:
-        """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
+        super().__init__(app, access_log=None)
 
     @property
     def service_url(self) -> str:
         """The ``serviceUrl`` to put in activities, with the trailing slash Teams sends."""
-        return f"{self._base}/"
+        return f"{self.base_url}/"
 
     def expect(self, key: ReplyKey) -> asyncio.Future[Arrival]:
         """A future resolved when the first reply to ``key``'s activity has arrived."""

@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bench.serving import LoopbackSite
+
 __all__ = ["BOT_TOKEN", "Arrival", "FakeSlack"]
 
 BOT_TOKEN = "xoxb-bench-token"
@@ -22,36 +24,24 @@ BOT_TOKEN = "xoxb-bench-token"
 Arrival = tuple[float, dict[str, Any]]
 
 
-class FakeSlack:
-    """Serves ``/api/<method>`` and ``/response/<name>`` on a free loopback port."""
+class FakeSlack(LoopbackSite):
+    """Serves ``/api/<method>`` and ``/response/<name>`` on a free loopback port (``start``, then ``close``)."""
 
     def __init__(self) -> None:
         self._arrivals: dict[str, asyncio.Future[Arrival]] = {}
-        self._runner: web.AppRunner | None = None
-        self._base = ""
-
-    async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self._base = f"http://{host}:{port}"
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        super().__init__(app, access_log=None)
 
     @property
     def api_url(self) -> str:
         """The Web API base URL, ending in ``/api/`` as slack_sdk expects."""
-        return f"{self._base}/api/"
+        return f"{self.base_url}/api/"
 
     def response_url(self, name: str) -> str:
-        return f"{self._base}/response/{name}"
+        """Where the answer to the command ``name`` is to be posted."""
+        return f"{self.base_url}/response/{name}"
 
     def expect(self, name: str) -> asyncio.Future[Arrival]:
         """A future resolved when the answer to ``response_url(name)`` has arrived."""

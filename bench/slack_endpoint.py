@@ -33,14 +33,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
-import sys
 import tempfile
 import time
 import uuid
-from asyncio.subprocess import PIPE
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -49,29 +46,25 @@ from aiohttp import ClientSession
 from slack_sdk.signature import SignatureVerifier
 
 from bench.fake_slack import FakeSlack
+from bench.load import Batches, closed_loop, rotated
+from bench.processes import ServerProcess, bench_server
 from bench.slack_server import COMMAND_TEXT, SIGNING_SECRET
 from bench.stats import Summary, format_table, summarize
 
 __all__ = ["Options", "main", "report", "run"]
 
-ROOT = Path(__file__).resolve().parents[1]
 APPS = ("bare", "floor", "herbot")
 EXPECTED_HEADLINE = "HER2-negative (HER2-low)"
 ANSWER_TIMEOUT = 10.0
-STARTUP_TIMEOUT = 30.0
 FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
-class Samples:
-    """One app in one mode, pooled over rounds: latencies and server CPU in seconds, wall time of the batches."""
+class Samples(Batches):
+    """One app in one mode, pooled over rounds: besides the acks, the times to answer and each batch's median (s)."""
 
-    acks: list[float] = field(default_factory=list)
     answers: list[float] = field(default_factory=list)
     round_answer_medians: list[float] = field(default_factory=list)
-    requests: int = 0
-    wall: float = 0.0
-    server_cpu: float | None = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,73 +125,19 @@ class SlackClient:
 
 async def measure_batch(client: SlackClient, target: Target, count: int, concurrency: int, into: Samples) -> None:
     """``count`` commands by ``concurrency`` workers, each waiting for its answer before sending the next."""
-    numbers = iter(range(count))
     acks: list[float] = []
     answers: list[float] = []
 
-    async def worker() -> None:
+    async def worker(numbers: Iterator[int]) -> None:
         for _ in numbers:
             ack, answer = await client.command(target)
             acks.append(ack)
             answers.append(answer)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    into.wall += time.perf_counter() - started
-    into.requests += count
+    await closed_loop(count, concurrency, worker, into)
     into.acks.extend(acks)
     into.answers.extend(answers)
     into.round_answer_medians.append(summarize(answers).median)
-
-
-class ServerProcess:
-    """One app under test in a child process (``bench.slack_server``); its URL and CPU time so far."""
-
-    def __init__(self, process: asyncio.subprocess.Process, events_url: str) -> None:
-        self.process = process
-        self.events_url = events_url
-
-    def cpu_seconds(self) -> float | None:
-        """User plus system CPU time the server has used, from ``/proc`` (``None`` where there is none)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        # Fields 14 and 15 of proc(5), counted after the ")" that ends the command name.
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@asynccontextmanager
-async def server_process(
-    app_name: str, api_url: str, database_url: str | None = None, profile: str | None = None
-) -> AsyncIterator[ServerProcess]:
-    """Start ``python -m bench.slack_server``, wait until it listens, and stop it (SIGTERM) afterwards."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    arguments = [app_name, "--api-url", api_url, *(["--database-url", database_url] if database_url else [])]
-    arguments += ["--profile", profile] if profile else []
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bench.slack_server",
-        *arguments,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": path},
-        stdout=PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), STARTUP_TIMEOUT)).decode().split()
-        if line[:1] != ["listening"]:
-            raise RuntimeError(f"{app_name} server did not start (exit status {process.returncode})")
-        yield ServerProcess(process, line[1])
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), STARTUP_TIMEOUT)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
 
 
 @dataclass(frozen=True)
@@ -214,20 +153,26 @@ class Options:
     profile: str | None = None
 
 
+def _slack_server(app: str, api_url: str, *arguments: str) -> AbstractAsyncContextManager[ServerProcess]:
+    """``python -m bench.slack_server`` serving ``app``, once it listens."""
+    return bench_server("bench.slack_server", app, "--api-url", api_url, *arguments, name=f"{app} server")
+
+
 async def run(options: Options) -> dict[tuple[str, str], Samples]:
     """Measure the three apps; samples keyed by (app, mode)."""
     fake = FakeSlack()
     await fake.start()
     try:
+        profiling = ["--profile", options.profile] if options.profile else []
         with tempfile.TemporaryDirectory(prefix="herbot-bench-") as folder:
 
             def store_of(app: str) -> str:
                 return options.database_url or f"sqlite:///{Path(folder) / f'{app}.db'}"
 
             async with (
-                server_process("bare", fake.api_url) as bare,
-                server_process("floor", fake.api_url, store_of("floor")) as floor,
-                server_process("herbot", fake.api_url, store_of("herbot"), options.profile) as ours,
+                _slack_server("bare", fake.api_url) as bare,
+                _slack_server("floor", fake.api_url, "--database-url", store_of("floor")) as floor,
+                _slack_server("herbot", fake.api_url, "--database-url", store_of("herbot"), *profiling) as ours,
                 ClientSession() as http,
             ):
                 servers = {"bare": bare, "floor": floor, "herbot": ours}
@@ -239,7 +184,7 @@ async def run(options: Options) -> dict[tuple[str, str], Samples]:
 async def _measure(
     options: Options, client: SlackClient, servers: dict[str, ServerProcess]
 ) -> dict[tuple[str, str], Samples]:
-    targets = [Target(name, servers[name].events_url) for name in APPS]
+    targets = [Target(name, servers[name].url) for name in APPS]
     modes = (
         ("sequential", options.sequential, 1),
         (f"concurrency {options.concurrency}", options.concurrent, options.concurrency),
@@ -248,17 +193,11 @@ async def _measure(
     for target in targets:
         await measure_batch(client, target, options.warmup, options.concurrency, Samples())
     for number in range(options.rounds):
-        shift = number % len(targets)
-        for target in [*targets[shift:], *targets[:shift]]:
+        for target in rotated(targets, number):
             for mode, count, concurrency in modes:
                 samples = results[(target.name, mode)]
-                cpu_before = servers[target.name].cpu_seconds()
-                await measure_batch(client, target, count, concurrency, samples)
-                cpu_after = servers[target.name].cpu_seconds()
-                if cpu_before is None or cpu_after is None or samples.server_cpu is None:
-                    samples.server_cpu = None
-                else:
-                    samples.server_cpu += cpu_after - cpu_before
+                batch = measure_batch(client, target, count, concurrency, samples)
+                samples.add_server_cpu(await servers[target.name].cpu_during(batch))
     return results
 
 

@@ -17,7 +17,6 @@ import cProfile
 import logging
 import os
 import pstats
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +26,7 @@ from aiohttp import web
 
 from bench.fake_slack import BOT_TOKEN
 from bench.floor_apps import answer_payload, bare_app, store_floor_app
+from bench.serving import serve_until_stopped
 from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
 
 __all__ = ["APPS", "COMMAND_TEXT", "SIGNING_SECRET", "main"]
@@ -63,24 +63,13 @@ def build_app(app_name: str, api_url: str, database_url: str | None) -> tuple[we
     return _herbot_app(api_url, database_url)
 
 
-async def serve_until_stopped(app_name: str, api_url: str, database_url: str | None) -> None:
+async def serve_app(app_name: str, api_url: str, database_url: str | None) -> None:
     """Serve one app on 127.0.0.1 until SIGTERM or SIGINT."""
     app, close = build_app(app_name, api_url, database_url)
     access = {"access_log_class": PathOnlyAccessLogger} if app_name == "herbot" else {}
-    runner = web.AppRunner(app, access_log=logging.getLogger(ACCESS_LOGGER), **access)
-    await runner.setup()
     try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        stopped = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stopped.set)
-        print(f"listening http://{host}:{port}/slack/events", flush=True)
-        await stopped.wait()
+        await serve_until_stopped(app, "/slack/events", access_log=logging.getLogger(ACCESS_LOGGER), **access)
     finally:
-        await runner.cleanup()
         close()
 
 
@@ -120,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with open(os.devnull, "w") as sink, profiling(args.profile):
         configure_logging(logging.INFO, stream=sink)
-        asyncio.run(serve_until_stopped(args.app, args.api_url, args.database_url))
+        asyncio.run(serve_app(args.app, args.api_url, args.database_url))
 
 
 if __name__ == "__main__":

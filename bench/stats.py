@@ -1,4 +1,4 @@
-"""Summaries of timing samples: median and p95 (nearest rank), and the table they are printed in."""
+"""Summaries of timing samples: median and nearest-rank percentiles, and the table they are printed in."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Summary", "format_table", "summarize"]
+__all__ = ["Summary", "format_table", "percentile", "summarize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,19 @@ def summarize(samples: Sequence[float]) -> Summary:
     """
     if not samples:
         raise ValueError("no samples to summarize")
+    return Summary(median=statistics.median(samples), p95=percentile(samples, 0.95), n=len(samples))
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` from 0 to 1) of ``samples``; NaN if there are none.
+
+    >>> [percentile([5.0, 1.0, 3.0, 2.0, 4.0], share) for share in (0.5, 0.99)]
+    [3.0, 5.0]
+    """
     ordered = sorted(samples)
-    rank = max(1, math.ceil(0.95 * len(ordered)))
-    return Summary(median=statistics.median(ordered), p95=ordered[rank - 1], n=len(ordered))
+    if not ordered:
+        return math.nan
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -22,27 +22,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
-import os
-import socket
-import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession
+from aiohttp import ClientSession
 
 from bench.fake_connector import Clinician, FakeConnector, ReplyKey, personal_message
-from bench.stats import format_table
+from bench.load import Batches, closed_loop, rotated
+from bench.processes import ServerProcess, bench_server, herbot_serve
+from bench.stats import format_table, percentile
 from bench.teams_floor import ECHO
 
 __all__ = ["Options", "Results", "main", "report", "run"]
 
-ROOT = Path(__file__).resolve().parents[1]
 APPS = ("floor", "herbot")
 VALUES_TEXT = "IHC 2+ ratio 1.6 copies 3.2 ER 90"
 QUESTION_TEXT = "is HER2-low a separate category?"
@@ -51,21 +47,14 @@ TEXTS = (VALUES_TEXT, QUESTION_TEXT)
 EXPECTED_SUMMARY = {VALUES_TEXT: "HER2-negative (HER2-low)", QUESTION_TEXT: "No: HER2-low is a subset"}
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 REPLY_TIMEOUT = 10.0
-STARTUP_TIMEOUT = 30.0
-# Settings herbot would read from the environment; the bench gives it only its own.
-_HERBOT_ENVIRONMENT = ("HERBOT_", "SLACK_", "MICROSOFTAPP")
 
 
 @dataclass
-class Samples:
-    """One app at one concurrency, pooled over rounds: latencies and server CPU in seconds, wall time of batches."""
+class Samples(Batches):
+    """One app at one concurrency, pooled over rounds: besides the acks, the times to reply (s) and the late ones."""
 
-    acks: list[float] = field(default_factory=list)
     replies: list[float] = field(default_factory=list)
-    requests: int = 0
     late: int = 0  # no reply within REPLY_TIMEOUT
-    wall: float = 0.0
-    server_cpu: float | None = 0.0
 
 
 class TeamsClient:
@@ -114,11 +103,10 @@ def _check_reply(app: str, text: str, reply: dict[str, Any]) -> None:
 
 async def measure_batch(client: TeamsClient, app: str, url: str, count: int, concurrency: int, into: Samples) -> None:
     """``count`` activities from ``concurrency`` clinicians, each waiting for its reply before sending the next."""
-    numbers = iter(range(count))
     acks: list[float] = []
     replies: list[float] = []
 
-    async def clinician_chats() -> None:
+    async def clinician_chats(numbers: Iterator[int]) -> None:
         clinician = Clinician.new()
         for number in numbers:
             ack, reply = await client.message(app, url, clinician, TEXTS[number % len(TEXTS)])
@@ -128,100 +116,9 @@ async def measure_batch(client: TeamsClient, app: str, url: str, count: int, con
             else:
                 replies.append(reply)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(clinician_chats() for _ in range(concurrency)))
-    into.wall += time.perf_counter() - started
-    into.requests += count
+    await closed_loop(count, concurrency, clinician_chats, into)
     into.acks.extend(acks)
     into.replies.extend(replies)
-
-
-@dataclass(frozen=True, slots=True)
-class ServerProcess:
-    """One app under test in a child process: where its ``/api/messages`` is, and its CPU time so far."""
-
-    process: asyncio.subprocess.Process
-    url: str
-
-    def cpu_seconds(self) -> float | None:
-        """User plus system CPU time the server has used, from ``/proc`` (``None`` where there is none)."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        # Fields 14 and 15 of proc(5), counted after the ")" that ends the command name.
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-async def _stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), STARTUP_TIMEOUT)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-
-
-@asynccontextmanager
-async def floor_process() -> AsyncIterator[ServerProcess]:
-    """Start ``python -m bench.teams_floor``, wait until it listens, and stop it (SIGTERM) afterwards."""
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    floor = [sys.executable, "-m", "bench.teams_floor"]
-    env = {**os.environ, "PYTHONPATH": path}
-    process = await asyncio.create_subprocess_exec(*floor, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE)
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), STARTUP_TIMEOUT)).decode().split()
-        if line[:1] != ["listening"]:
-            raise RuntimeError(f"the echo bot did not start (exit status {process.returncode})")
-        yield ServerProcess(process, line[1])
-    finally:
-        await _stop(process)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def herbot_process(database_url: str, folder: str, http: ClientSession) -> AsyncIterator[ServerProcess]:
-    """Start ``herbot serve`` on 127.0.0.1, wait until ``/readyz`` says its store is ready, and stop it afterwards.
-
-    It runs in ``folder`` (no ``.env`` there) with only the settings given here, its logs going to ``os.devnull``.
-    """
-    port = _free_port()
-    kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_HERBOT_ENVIRONMENT)}
-    settings = {"HERBOT_DATABASE_URL": database_url, "HERBOT_HOST": "127.0.0.1", "HERBOT_PORT": str(port)}
-    serve = [sys.executable, "-m", "bot.cli", "serve", "--log-level", "info"]
-    process = await asyncio.create_subprocess_exec(
-        *serve,
-        cwd=folder,
-        env={**kept, **settings},
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not await _ready(http, f"{base}/readyz"):
-            if process.returncode is not None or time.monotonic() > deadline:
-                status = process.returncode
-                raise RuntimeError(f"herbot serve did not become ready (exit status {status}); try it by hand")
-            await asyncio.sleep(0.05)
-        yield ServerProcess(process, f"{base}/api/messages")
-    finally:
-        await _stop(process)
-
-
-async def _ready(http: ClientSession, url: str) -> bool:
-    try:
-        async with http.get(url) as response:
-            return response.status == 200
-    except ClientError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -254,8 +151,8 @@ async def run(options: Options) -> Results:
             database_url = options.database_url or f"sqlite:///{Path(folder) / 'herbot.db'}"
             async with (
                 ClientSession() as http,
-                floor_process() as floor,
-                herbot_process(database_url, folder, http) as ours,
+                bench_server("bench.teams_floor", name="the echo bot") as floor,
+                herbot_serve(database_url, folder, http, path="/api/messages") as ours,
             ):
                 client = TeamsClient(http, fake)
                 samples = await _measure(options, client, {"floor": floor, "herbot": ours})
@@ -274,30 +171,12 @@ async def _measure(
         await measure_batch(client, app, servers[app].url, options.warmup, options.concurrency, Samples())
     for number in range(options.rounds):
         count = options.requests // options.rounds + (number < options.requests % options.rounds)
-        shift = number % len(APPS)
-        for app in [*APPS[shift:], *APPS[:shift]]:
+        for app in rotated(APPS, number):
             for level in levels:
                 samples = results[(app, level)]
-                cpu_before = servers[app].cpu_seconds()
-                await measure_batch(client, app, servers[app].url, count, level, samples)
-                cpu_after = servers[app].cpu_seconds()
-                if cpu_before is None or cpu_after is None or samples.server_cpu is None:
-                    samples.server_cpu = None
-                else:
-                    samples.server_cpu += cpu_after - cpu_before
+                batch = measure_batch(client, app, servers[app].url, count, level, samples)
+                samples.add_server_cpu(await servers[app].cpu_during(batch))
     return results
-
-
-def percentile(samples: Sequence[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` from 0 to 1) of ``samples``.
-
-    >>> [percentile([5.0, 1.0, 3.0, 2.0, 4.0], share) for share in (0.5, 0.99)]
-    [3.0, 5.0]
-    """
-    ordered = sorted(samples)
-    if not ordered:
-        return math.nan
-    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
 def figures(samples: Samples) -> list[float | None]:

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from aiohttp import web
 from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+from bench.serving import serve_until_stopped
 from bot.logs import ACCESS_LOGGER, configure_logging
 
 __all__ = ["ECHO", "PATH", "EchoBot", "echo_app", "main"]
@@ -66,22 +66,9 @@ def echo_app() -> web.Application:
     return app
 
 
-async def serve_until_stopped() -> None:
+async def serve_echo_bot() -> None:
     """Serve the echo bot on 127.0.0.1 until SIGTERM or SIGINT."""
-    runner = web.AppRunner(echo_app(), access_log=logging.getLogger(ACCESS_LOGGER))
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        stopped = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stopped.set)
-        print(f"listening http://{host}:{port}{PATH}", flush=True)
-        await stopped.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until_stopped(echo_app(), PATH, access_log=logging.getLogger(ACCESS_LOGGER))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -90,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.parse_args(argv)  # no options: each activity brings the service URL to reply to
     with open(os.devnull, "w") as sink:
         configure_logging(logging.INFO, stream=sink)
-        asyncio.run(serve_until_stopped())
+        asyncio.run(serve_echo_bot())
 
 
 if __name__ == "__main__":
