@@ -126,11 +126,6 @@ async def test_an_odd_activity_never_gets_a_5xx_and_the_server_answers_on(
         pytest.param(
             "adaptiveCard/action",
             id="card-action",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bot.teams.routes passes botbuilder's AdaptiveCardInvokeResponse model to json_response "
-                "unserialised: TypeError, 500",
-            ),
         ),
         pytest.param("composeExtension/query", id="search"),
         pytest.param("task/fetch", id="task-module"),

@@ -7,7 +7,9 @@ from inside the turn and a redelivered activity is answered once.
 
 from __future__ import annotations
 
-from botbuilder.core import TurnContext
+from http import HTTPStatus
+
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 
 from bot.teams.answering import TeamsAnswering
@@ -48,3 +50,9 @@ class HerbotTeamsBot(TeamsActivityHandler):
 
     async def on_installation_update(self, turn_context: TurnContext) -> None:
         await self._references.remember(turn_context.activity)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        # herbot's cards ask follow-ups as messages (messageBack) and show reasoning client-side (toggles): no
+        # invoke is implemented. botbuilder's own dispatch answers a malformed adaptiveCard/action with a body
+        # it cannot serialise (a 500), so every invoke is declined here.
+        return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from botbuilder.core import Bot
+from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
@@ -56,7 +56,7 @@ def messages_route(adapter: CloudAdapter, bot: Bot) -> web.RouteDef:
             log.info("teams request refused status=401 reason=unauthorized")
             return web.json_response({"error": "unauthorized"}, status=401)
         if invoke_response is not None:
-            return web.json_response(invoke_response.body, status=invoke_response.status)
+            return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
         return web.Response(status=201)
 
     return web.post(PATH, api_messages)
