@@ -5,50 +5,20 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
 
 import pytest
-from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
 from botbuilder.schema import Activity
 from fakes.bot_connector import FakeBotConnector
 from sqlalchemy import update
 from teams_activities import personal_message
+from teams_herbot import TeamsHerbot
 
-from bot.server import create_server
-from bot.services import Services
-from bot.settings import Settings
 from bot.store import Store
 from bot.store.schema import conversation_slots
 from bot.teams.inbound import conversation_key
 
 APOLOGY = re.compile(r"^Sorry, something went wrong answering that \(error id ([0-9a-f]{8})\)\.")
 FAILED = re.compile(r"^teams turn failed error_id=([0-9a-f]{8}) activity=message error=JSONDecodeError$")
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeBotConnector]:
-    fake = FakeBotConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def api_messages(
-    store: Store, make_services: Callable[[Store], Services], sqlite_url: str
-) -> AsyncIterator[Callable[[dict], object]]:
-    """POST an activity to herbot's real server (Teams on, loopback, no credentials); the HTTP status."""
-    server = TestServer(create_server(Settings(database_url=sqlite_url), make_services(store)), host="127.0.0.1")
-    await server.start_server()
-    async with ClientSession() as http:
-
-        async def post(activity: dict) -> int:
-            async with http.post(server.make_url("/api/messages"), json=activity) as response:
-                return response.status
-
-        yield post
-    await server.close()
 
 
 def corrupt_conversation(store: Store, key: str) -> None:
@@ -59,21 +29,21 @@ def corrupt_conversation(store: Store, key: str) -> None:
 
 
 async def test_a_failing_turn_is_apologised_for_once_with_the_logged_error_id(
-    api_messages: Callable[[dict], object],
-    connector: FakeBotConnector,
+    teams_herbot: TeamsHerbot,
+    bot_connector: FakeBotConnector,
     store: Store,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
     asked = "IHC 2+ ratio 1.6 copies 3.2, MRN 12345678"
-    activity = personal_message(asked, service_url=connector.service_url)
+    activity = personal_message(asked, service_url=bot_connector.service_url)
     corrupt_conversation(store, conversation_key(Activity().deserialize(activity)))
 
-    assert await api_messages(activity) == 201
-    await connector.wait_for(1)
-    assert await api_messages(activity) == 201  # redelivered: it fails again, and is not apologised for twice
+    assert await teams_herbot.send(activity) == 201
+    await bot_connector.wait_for(1)
+    assert await teams_herbot.send(activity) == 201  # redelivered: it fails again, and is not apologised for twice
 
-    [apology] = connector.received()
+    [apology] = bot_connector.received()
     failures = [found for record in caplog.records if (found := FAILED.match(record.getMessage()))]
     said = APOLOGY.match(apology.activity["text"])
     assert said is not None and apology.reply_to_id == activity["id"] and "attachments" not in apology.activity

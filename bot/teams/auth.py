@@ -9,13 +9,22 @@ loopback address (the Bot Framework Emulator, tests) and leaves the route off an
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants
 
 from bot.settings import Settings
 
-__all__ = ["BotConfiguration", "create_authentication", "has_credentials", "is_loopback", "teams_off_reason"]
+__all__ = [
+    "BotConfiguration",
+    "configuration_of",
+    "create_authentication",
+    "has_credentials",
+    "is_loopback",
+    "teams_off_reason",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +35,15 @@ class BotConfiguration:
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str | None
-    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None
+    # The public cloud's endpoints, named only when one of them is moved (the signing keys, for tests): botbuilder
+    # then takes every one of them from here and none from its defaults.
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+    OAUTH_URL: str | None = None
+    CALLER_ID: str | None = None
 
 
 def has_credentials(settings: Settings) -> bool:
@@ -60,12 +77,23 @@ def teams_off_reason(settings: Settings) -> str | None:
 
 def configuration_of(settings: Settings) -> BotConfiguration:
     """botbuilder's configuration from herbot's settings."""
-    return BotConfiguration(
+    configuration = BotConfiguration(
         APP_ID=settings.microsoft_app_id or "",
         APP_PASSWORD=settings.microsoft_app_password or "",
         APP_TYPE=settings.microsoft_app_type or "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
+    )
+    if not settings.teams_openid_metadata_url:
+        return configuration
+    return replace(
+        configuration,
         TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.teams_openid_metadata_url,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+        TO_CHANNEL_FROM_BOT_LOGIN_URL=AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL,
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        OAUTH_URL=AuthenticationConstants.OAUTH_URL,
+        CALLER_ID=CallerIdConstants.public_azure_channel,
     )
 
 

@@ -2,8 +2,8 @@
 
 botbuilder's ``CloudAdapter.process`` answers a request without a Content-Type, with invalid JSON or a
 non-object body with a 500; here each is a 4xx with a short reason, and a body past ``MAX_BODY_BYTES`` is
-refused (413) before it is read. Authentication stays botbuilder's: ``process_activity`` validates the JWT
-(401 when credentials are configured and the token is missing or invalid).
+refused (413) before it is read. Authentication stays botbuilder's (``authenticate_request`` validates the JWT
+when credentials are configured); any failure of it is a 401, whatever botbuilder raised.
 """
 
 from __future__ import annotations
@@ -48,13 +48,15 @@ def messages_route(adapter: CloudAdapter, bot: Bot) -> web.RouteDef:
         except BadActivity as bad:
             log.info("teams request refused status=%d reason=%s", bad.status, bad.reason)
             return web.json_response({"error": bad.reason}, status=bad.status)
+        # Authenticated apart from the turn, so that whatever botbuilder raises on a bad token (a PermissionError,
+        # or its own errors for a malformed one) is a 401, and a failure inside the turn never is.
+        header = request.headers.get("Authorization") or None
         try:
-            invoke_response = await adapter.process_activity(
-                request.headers.get("Authorization", ""), activity, bot.on_turn
-            )
-        except PermissionError:
-            log.info("teams request refused status=401 reason=unauthorized")
+            authenticated = await adapter.bot_framework_authentication.authenticate_request(activity, header)
+        except Exception as error:
+            log.info("teams request refused status=401 reason=unauthorized error=%s", type(error).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
+        invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is not None:
             return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
         return web.Response(status=201)
