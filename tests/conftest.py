@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from slack_requests import SIGNING_SECRET
 from sqlalchemy import make_url
 
 from bot.knowledge import Knowledge, load_knowledge
+from bot.logs import configure_logging
 from bot.server import create_server
 from bot.services import Services, assemble_services
 from bot.settings import Settings
@@ -103,6 +106,29 @@ async def herbot(
     async with ClientSession() as http:
         yield Herbot(server, http)
     await server.close()
+
+
+@pytest.fixture
+def json_log() -> Iterator[io.StringIO]:
+    """herbot's logging at DEBUG into a buffer; every logger as it was afterwards."""
+    root = logging.getLogger()
+    loggers = [root, *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger))]
+    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
+    buffer = io.StringIO()
+    configure_logging(logging.DEBUG, buffer)
+    yield buffer
+    logging.captureWarnings(False)
+    before = {lg for lg, *_ in saved}
+    for lg in [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]:
+        if lg not in before:  # made during the test (Bolt's, botbuilder's, msal's): back to the root's level
+            lg.setLevel(logging.NOTSET)
+    for lg, level, handlers, propagate, disabled in saved:
+        for handler in list(lg.handlers):
+            lg.removeHandler(handler)
+        for handler in handlers:
+            lg.addHandler(handler)
+        lg.setLevel(level)
+        lg.propagate, lg.disabled = propagate, disabled
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from aiohttp import ClientSession
@@ -22,7 +22,7 @@ from fakes.slack_api import BOT_TOKEN, FakeSlackApi
 from slack_herbot import FORM, JSON, Herbot
 from slack_requests import SIGNING_SECRET, action_body, command_body, direct_message, event_body, mention
 
-from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
+from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger
 from bot.server import create_server
 from bot.services import Services
 from bot.settings import Settings
@@ -35,29 +35,6 @@ FORGED = '\n{"time": "-", "level": "critical", "logger": "herbot.forged", "event
 TEXT = f"IHC 2+ ratio 2.3 for {PATIENT}, {MRN}, {BIRTH}, tumour board Thursday{FORGED}"
 TEAM, CHANNEL, USER = "TCLINIC5", "CWARD9", "UPATIENT7"
 SECRETS = ("Quintavius", "Okonkwo", "00417-2291", "1961", "tumour board", TEAM, CHANNEL, USER)
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """herbot's logging at DEBUG into a buffer; every logger as it was afterwards."""
-    root = logging.getLogger()
-    loggers = [root, *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger))]
-    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
-    buffer = io.StringIO()
-    configure_logging(logging.DEBUG, buffer)
-    yield buffer
-    logging.captureWarnings(False)
-    before = {lg for lg, *_ in saved}
-    for lg in [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]:
-        if lg not in before:  # made during the test (Bolt's, slack_sdk's): back to the root's level
-            lg.setLevel(logging.NOTSET)
-    for lg, level, handlers, propagate, disabled in saved:
-        for handler in list(lg.handlers):
-            lg.removeHandler(handler)
-        for handler in handlers:
-            lg.addHandler(handler)
-        lg.setLevel(level)
-        lg.propagate, lg.disabled = propagate, disabled
 
 
 @pytest.fixture

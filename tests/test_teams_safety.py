@@ -12,7 +12,7 @@ import io
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from teams_activities import (
 )
 from teams_herbot import SETTLER, TeamsHerbot, accepted, adaptive_card, card_text, serve_teams
 
-from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
+from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
 from bot.store import Store
@@ -140,29 +140,6 @@ async def test_an_invoke_herbot_does_not_implement_is_answered_not_implemented(
     assert await teams_herbot.post_raw(invoke, {"Content-Type": JSON}) == 501
     await teams_herbot.settle()
     assert {call.conversation_id for call in bot_connector.received()} == {personal_chat(SETTLER).id}
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """herbot's logging at DEBUG into a buffer; every logger as it was afterwards."""
-    root = logging.getLogger()
-    loggers = [root, *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger))]
-    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
-    buffer = io.StringIO()
-    configure_logging(logging.DEBUG, buffer)
-    yield buffer
-    logging.captureWarnings(False)
-    before = {lg for lg, *_ in saved}
-    for lg in [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]:
-        if lg not in before:  # made during the test (botbuilder's, msal's): back to the root's level
-            lg.setLevel(logging.NOTSET)
-    for lg, level, handlers, propagate, disabled in saved:
-        for handler in list(lg.handlers):
-            lg.removeHandler(handler)
-        for handler in handlers:
-            lg.addHandler(handler)
-        lg.setLevel(level)
-        lg.propagate, lg.disabled = propagate, disabled
 
 
 @pytest.fixture
