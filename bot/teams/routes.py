@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
@@ -26,8 +25,6 @@ log = logging.getLogger("herbot.teams")
 PATH = "/api/messages"
 # Teams caps a message at about 28 KB; an activity with its channel data stays far below this.
 MAX_BODY_BYTES = 256 * 1024
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class BadActivity(Exception):
