@@ -57,7 +57,7 @@ class Request:
 
 
 def an_event(number: int) -> Request:
-    body = event_body(mention(f"IHC {number % 4}+ ER {number}%", ts=f"{number}.5"), event_id=f"EvKill{number}")
+    body = event_body(mention(f"IHC {number % 4}+ ER {number % 100}%", ts=f"{number}.5"), event_id=f"EvKill{number}")
     return Request(f"{number}.5", body, JSON, event=True)
 
 
