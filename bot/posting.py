@@ -14,7 +14,7 @@ import aiohttp
 
 from bot.delivery import RetryableDelivery
 
-__all__ = ["DEFAULT_TIMEOUT_S", "JsonPoster", "raise_if_retryable", "retry_after"]
+__all__ = ["DEFAULT_TIMEOUT_S", "JsonPoster", "is_http_url", "raise_if_retryable", "retry_after"]
 
 DEFAULT_TIMEOUT_S = 10.0
 # A Retry-After past this is not a wait but a refusal; the retry policy's own back-off applies instead.
@@ -29,11 +29,13 @@ class JsonPoster:
         self._session: aiohttp.ClientSession | None = None
 
     def session(self) -> aiohttp.ClientSession:
+        """The session, opened (again) if it is not open."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         return self._session
 
     async def close(self) -> None:
+        """Close the session; the next post opens another."""
         if self._session is not None:
             await self._session.close()
 
@@ -49,6 +51,15 @@ class JsonPoster:
             raise RetryableDelivery(retry_after=None) from None
         except aiohttp.ClientError:
             raise RetryableDelivery(retry_after=None) from None
+
+
+def is_http_url(value: object) -> bool:
+    """Whether ``value`` is an http(s) URL a delivery may be posted to.
+
+    >>> is_http_url("https://smba.example/amer/"), is_http_url("javascript:alert(1)"), is_http_url(None)
+    (True, False, False)
+    """
+    return isinstance(value, str) and value.startswith(("https://", "http://"))
 
 
 def raise_if_retryable(status: int, headers: Mapping[str, str]) -> None:

@@ -61,6 +61,44 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", expected)
 
 
+APP_ID = "0a1b2c3d-0000-4000-8000-000000000001"
+BAD_TEAMS_CREDENTIALS = [
+    pytest.param(
+        {"MicrosoftAppId": APP_ID, "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": "t-1"},
+        ("MicrosoftAppPassword", "(unset)", "the client secret of the app"),
+        id="app-without-its-secret",
+    ),
+    pytest.param(
+        {"MicrosoftAppPassword": "s3cret"},
+        ("MicrosoftAppId", "(unset)", "the app id the password belongs to"),
+        id="secret-without-its-app",
+    ),
+    pytest.param(
+        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "s3cret", "MicrosoftAppType": "SingleTenant"},
+        ("MicrosoftAppTenantId", "(unset)", "the tenant id of a SingleTenant app"),
+        id="single-tenant-without-its-tenant",
+    ),
+    pytest.param(
+        {"MicrosoftAppType": "Sometimes"},
+        ("MicrosoftAppType", "Sometimes", "MultiTenant, SingleTenant, UserAssignedMSI"),
+        id="unknown-app-type",
+    ),
+]
+
+
+@pytest.mark.parametrize(("env", "expected"), BAD_TEAMS_CREDENTIALS)
+def test_bot_framework_credentials_botbuilder_cannot_use_stop_serve_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: tuple[str, str, str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    name, value, allowed = expected
+    message = f"herbot serve: setting {name}={value!r} is not valid; allowed: {allowed}."
+    # Found once the server is being built, after its JSON log has started on stderr: the message is the last line.
+    assert (result.exit_code, result.stdout, result.stderr.splitlines()[-1]) == (2, "", message)
+    assert "Traceback" not in result.stderr and "s3cret" not in result.stderr
+
+
 def test_a_bad_setting_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     done = herbot("serve", cwd=tmp_path, env={"HERBOT_PORT": "99999"})
     assert (done.returncode, done.stdout) == (2, "")

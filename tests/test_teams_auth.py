@@ -11,8 +11,12 @@ test cannot reach.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +175,61 @@ async def test_herbot_serve_on_every_address_with_credentials_serves_teams_behin
     assert status == 401  # the route is there, and refuses a token for another bot
     assert _logged(process.log(), surface="teams", state="on", auth="bot-framework-jwt"), process.log()
     assert APP_PASSWORD not in process.log()
+
+
+class HeldKeyEndpoint:
+    """A signing-key endpoint that answers only when the test lets it, then with ``status``: botbuilder's
+    blocking fetch of the keys hangs on it meanwhile."""
+
+    def __init__(self, status: int) -> None:
+        self.asked = threading.Event()
+        self.release = threading.Event()
+        held = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                held.asked.set()
+                held.release.wait(timeout=30)
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def metadata_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1/.well-known/openidconfiguration"
+
+    def __enter__(self) -> HeldKeyEndpoint:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+async def test_a_hanging_key_endpoint_stalls_nothing_else_and_the_request_is_refused_503(
+    issuer: BotTokenIssuer,
+    bot_connector: FakeBotConnector,
+    store: Store,
+    make_services: Callable[[Store], Services],
+    sqlite_url: str,
+) -> None:
+    url = bot_connector.service_url
+    activity, token = personal_message("IHC 3+", service_url=url), issuer.authorization(APP_ID, url)
+    with HeldKeyEndpoint(503) as keys:
+        settings = replace(credentialed(sqlite_url, issuer), teams_openid_metadata_url=keys.metadata_url)
+        async with serve_teams(settings, make_services(store), bot_connector) as served:
+            sent = asyncio.create_task(served.send(activity, authorization=token))
+            assert await asyncio.to_thread(keys.asked.wait, 30)
+            # botbuilder is blocked in its fetch of the keys; the server's loop is not.
+            async with served.http.get(served.server.make_url("/healthz")) as health:
+                assert health.status == 200
+            keys.release.set()
+            assert await sent == 503
+    assert bot_connector.received() == []

@@ -35,7 +35,7 @@ from teams_activities import (
     personal_chat,
     personal_message,
 )
-from teams_herbot import SETTLER, TeamsHerbot, accepted, adaptive_card, card_text, serve_teams
+from teams_herbot import SETTLER, TeamsHerbot, accepted, adaptive_card, card_text, headline, serve_teams
 
 from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger
 from bot.services import Services
@@ -83,6 +83,21 @@ Malformed = Callable[[str], tuple[bytes, dict[str, str]]]
         pytest.param(
             lambda url: (_activity(url, text=TEXT * 20_000), {"Content-Type": JSON}), 413, id="oversized-body"
         ),
+        pytest.param(
+            lambda url: (_activity(url, deliveryMode="expectReplies"), {"Content-Type": JSON}),
+            400,
+            id="replies-expected-in-the-response",
+        ),
+        pytest.param(
+            lambda url: (_activity(url), {"Content-Type": JSON, "X-Forwarded-For": "203.0.113.9"}),
+            403,
+            id="forwarded-by-a-proxy-without-credentials",
+        ),
+        pytest.param(
+            lambda url: (_activity(url), {"Content-Type": JSON, "Forwarded": "for=203.0.113.9"}),
+            403,
+            id="forwarded-standard-header-without-credentials",
+        ),
     ],
 )
 async def test_a_malformed_request_is_refused_with_a_4xx_and_never_answered(
@@ -118,6 +133,28 @@ async def test_an_odd_activity_never_gets_a_5xx_and_the_server_answers_on(
     status = await teams_herbot.post_raw(_activity(bot_connector.service_url, **fields), {"Content-Type": JSON})
     assert status < 500
     await teams_herbot.settle()
+
+
+ASKED = "IHC 3+ ER 80%"
+BOT_MENTION = {"type": "mention", "mentioned": {"id": bot_id(), "name": "herbot"}}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"entities": [BOT_MENTION | {"text": ""}]}, id="mention-with-empty-text"),
+        pytest.param({"entities": [{"type": "mention", "mentioned": TEXT, "text": "<at>x</at>"}]}, id="mentioned-text"),
+        pytest.param({"channelData": {"tenant": {"id": "t" * 300}}}, id="tenant-id-too-long"),
+        pytest.param({"conversation": {"id": "a:1", "conversationType": "x" * 40}}, id="unknown-conversation-type"),
+    ],
+)
+async def test_an_activity_with_odd_details_still_gets_its_answer(
+    teams_herbot: TeamsHerbot, bot_connector: FakeBotConnector, fields: dict[str, Any]
+) -> None:
+    activity = personal_message(ASKED, service_url=bot_connector.service_url) | fields
+    assert await teams_herbot.send(activity) == 201
+    [reply] = await bot_connector.wait_for(1)
+    assert headline(adaptive_card(reply)).startswith("HER2-positive")
 
 
 @pytest.mark.parametrize(

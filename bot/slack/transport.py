@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.delivery import PermanentDelivery, RetryableDelivery
-from bot.posting import JsonPoster, raise_if_retryable, retry_after
+from bot.posting import JsonPoster, is_http_url, raise_if_retryable, retry_after
 
 __all__ = [
     "POST",
@@ -55,7 +55,7 @@ class ResponseUrlTransport:
 
     async def send(self, target: Mapping[str, Any], payload: Mapping[str, Any]) -> None:
         url = target.get("response_url")
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        if not is_http_url(url):
             raise PermanentDelivery(reason="no_response_url")
         status, headers, body = await self._http.post_json(url, payload)
         if status == 200:

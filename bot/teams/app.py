@@ -6,7 +6,6 @@ mounts ``TeamsApp.route`` at ``/api/messages`` and closes the app on shutdown.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -17,17 +16,18 @@ from bot.posting import JsonPoster
 from bot.services import Services
 from bot.settings import Settings
 from bot.teams.answering import TeamsAnswering
-from bot.teams.auth import configuration_of, create_authentication
+from bot.teams.auth import configuration_of, create_authentication, has_credentials
 from bot.teams.bot import HerbotTeamsBot
+from bot.teams.checking import TokenCheck
 from bot.teams.failures import failure_reporter
 from bot.teams.references import ReferenceBook
 from bot.teams.routes import messages_route
 from bot.teams.tokens import BotTokens
 from bot.teams.transport import POST, REPLY, TEAMS, ConnectorTransport
 
-__all__ = ["TeamsApp", "create_teams_app"]
+__all__ = ["CONNECTOR_TIMEOUT_S", "TeamsApp", "create_teams_app"]
 
-log = logging.getLogger("herbot.teams")
+CONNECTOR_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +38,18 @@ class TeamsApp:
     bot: HerbotTeamsBot
     answering: TeamsAnswering
     poster: JsonPoster
+    tokens: TokenCheck
+    app_configured: bool
 
     @property
     def route(self) -> web.RouteDef:
         """``POST /api/messages``."""
-        return messages_route(self.adapter, self.bot)
+        return messages_route(self.adapter, self.bot, self.tokens, app_configured=self.app_configured)
 
     async def close(self) -> None:
+        """Stop answering and checking, and close the connections to the Bot Connector."""
         self.answering.close()
+        self.tokens.close()
         await self.poster.close()
 
 
@@ -54,11 +58,15 @@ def create_teams_app(
 ) -> TeamsApp:
     """The Teams surface, its replies registered with ``sender`` as ``("teams", "reply")`` and ``("teams", "post")``."""
     answering = TeamsAnswering(services, inbox, calls)
-    adapter = CloudAdapter(create_authentication(settings))
+    authentication = create_authentication(settings)
+    adapter = CloudAdapter(authentication)
     adapter.on_turn_error = failure_reporter(answering)
-    poster = JsonPoster()
+    # Longer than Slack's 10 s: a reply the Connector took but answered late would be sent again on a timeout.
+    poster = JsonPoster(timeout_s=CONNECTOR_TIMEOUT_S)
     transport = ConnectorTransport(poster, BotTokens(configuration_of(settings)))
     sender.transports.register(TEAMS, REPLY, transport)
     sender.transports.register(TEAMS, POST, transport)
     bot = HerbotTeamsBot(answering, ReferenceBook(calls))
-    return TeamsApp(adapter, bot, answering, poster)
+    app_configured = has_credentials(settings)
+    tokens = TokenCheck(authentication, off_loop=app_configured)
+    return TeamsApp(adapter, bot, answering, poster, tokens, app_configured=app_configured)

@@ -1,9 +1,10 @@
 """Who may call ``/api/messages``: botbuilder's Bot Framework authentication, built from herbot's settings.
 
-With ``MicrosoftAppId`` and ``MicrosoftAppPassword`` set, botbuilder validates every request's JWT (issuer,
-audience, signing key and its endorsements, expiry, the service URL claim) and a request without a valid one
-gets 401. Without credentials botbuilder accepts any request, so herbot serves Teams that way only on a
-loopback address (the Bot Framework Emulator, tests) and leaves the route off anywhere else.
+With ``MicrosoftAppId`` set (and its ``MicrosoftAppPassword``, unless the app is a managed identity), botbuilder
+validates every request's JWT (issuer, audience, signing key and its endorsements, expiry, the service URL claim)
+and a request without a valid one gets 401. Without credentials botbuilder accepts any request, so herbot serves
+Teams that way only on a loopback address (the Bot Framework Emulator, tests), refuses there any request a
+proxy forwarded, and leaves the route off anywhere else.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthenticati
 from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
 
+from bot.errors import InvalidSetting
 from bot.settings import Settings
 
 __all__ = [
     "BotConfiguration",
+    "check_credentials",
     "configuration_of",
     "create_authentication",
     "has_credentials",
@@ -47,8 +50,8 @@ class BotConfiguration:
 
 
 def has_credentials(settings: Settings) -> bool:
-    """Whether a Bot Framework app id and password are configured."""
-    return bool(settings.microsoft_app_id and settings.microsoft_app_password)
+    """Whether a Bot Framework app is configured (botbuilder then validates every request's token)."""
+    return bool(settings.microsoft_app_id)
 
 
 def is_loopback(host: str) -> bool:
@@ -98,5 +101,19 @@ def configuration_of(settings: Settings) -> BotConfiguration:
 
 
 def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
-    """botbuilder's authentication for ``settings``: validating JWTs when credentials are set."""
+    """botbuilder's authentication for ``settings``: validating JWTs when credentials are set.
+
+    Raises ``InvalidSetting`` for credentials botbuilder cannot use (an app id without its secret, a secret
+    without its app), rather than botbuilder's bare exception at start-up or a 401 for every request.
+    """
+    check_credentials(settings)
     return ConfigurationBotFrameworkAuthentication(configuration_of(settings))
+
+
+def check_credentials(settings: Settings) -> None:
+    """``InvalidSetting`` unless the app id and its secret come together (a managed identity has no secret)."""
+    app_id, password = settings.microsoft_app_id, settings.microsoft_app_password
+    if password and not app_id:
+        raise InvalidSetting(name="MicrosoftAppId", value="(unset)", allowed="the app id the password belongs to")
+    if app_id and not password and settings.microsoft_app_type != "UserAssignedMSI":
+        raise InvalidSetting(name="MicrosoftAppPassword", value="(unset)", allowed="the client secret of the app")

@@ -29,7 +29,6 @@ class HerbotTeamsBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        await self._references.remember(activity)
         inbound = from_message(activity)
         received_at = self._answering.now()
         await self._answering.reply(
@@ -37,6 +36,7 @@ class HerbotTeamsBot(TeamsActivityHandler):
             inbound,
             lambda message: [reply_delivery(inbound.reply, message, received_at=received_at)],
         )
+        await self._references.remember(activity)  # after the answer is recorded: it must never wait on this
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # Not TeamsActivityHandler's dispatch: it looks up every added member at the Connector inside the turn.

@@ -19,13 +19,15 @@ from botbuilder.schema import Activity, ChannelAccount
 
 __all__ = [
     "GROUP_CHAT",
+    "SCOPES",
+    "ConversationAddress",
     "ReplyTarget",
     "TeamsInbound",
     "added_bot",
+    "address_of",
     "conversation_key",
     "from_message",
     "message_text",
-    "reference_of",
     "reply_target",
     "request_key",
     "tenant_of",
@@ -34,6 +36,8 @@ __all__ = [
 GROUP_CHAT = "groupChat"
 PERSONAL = "personal"
 CHANNEL = "channel"
+SCOPES = (PERSONAL, GROUP_CHAT, CHANNEL)
+_MAX_TENANT = 128  # a tenant id is a GUID; anything far longer is not one
 _MENTION_TAG = re.compile(r"</?at>", re.IGNORECASE)
 _KEY_CHARS = 32
 
@@ -91,13 +95,14 @@ def message_text(activity: Activity) -> str:
     >>> message_text(Activity().deserialize({"text": text, "recipient": {"id": "28:bot"}, "entities": [mention]}))
     "is 2+ & FISH neg in herbot's words?"
     """
-    text = activity.text or ""
-    bot_id = activity.recipient.id if activity.recipient else None
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot_id = _bot_id(activity)
     for entity in activity.entities or ():
         properties = entity.additional_properties or {}
-        mentioned = properties.get("mentioned") or {}
+        mentioned = properties.get("mentioned")
         mention = properties.get("text")
-        if (entity.type or "").lower() == "mention" and mentioned.get("id") == bot_id and isinstance(mention, str):
+        is_mention = (entity.type or "").lower() == "mention" and isinstance(mentioned, dict)
+        if is_mention and mentioned.get("id") == bot_id and isinstance(mention, str) and mention.strip():
             text = text.replace(mention, " ")
     return " ".join(html.unescape(_MENTION_TAG.sub("", text)).split())
 
@@ -111,9 +116,8 @@ def conversation_key(activity: Activity) -> str:
     >>> conversation_key(said_by("29:a")) == conversation_key(said_by("29:b"))
     False
     """
-    conversation = activity.conversation
-    parts = [conversation.id if conversation else ""]
-    if conversation is not None and conversation.conversation_type == GROUP_CHAT:
+    parts = [_conversation_id(activity)]
+    if activity.conversation is not None and activity.conversation.conversation_type == GROUP_CHAT:
         parts.append(_person(activity.from_property))
     return f"teams:{_digest(*parts)}"
 
@@ -122,49 +126,58 @@ def request_key(activity: Activity) -> str:
     """The inbox key: the activity's id within its conversation (Bot Framework redelivers under the same id)."""
     if not activity.id:
         return f"teams:activity:{uuid.uuid4().hex}"  # nothing to recognise a redelivery by: answer it once
-    conversation = activity.conversation.id if activity.conversation else ""
-    return f"teams:activity:{_digest(conversation, activity.id)}"
+    return f"teams:activity:{_digest(_conversation_id(activity), str(activity.id))}"
 
 
 def reply_target(activity: Activity) -> ReplyTarget:
     """A reply to ``activity`` in its conversation."""
     return ReplyTarget(
         service_url=activity.service_url or "",
-        conversation_id=activity.conversation.id if activity.conversation else "",
+        conversation_id=_conversation_id(activity),
         reply_to_id=activity.id,
-        bot_id=activity.recipient.id if activity.recipient else "",
-        user_id=activity.from_property.id if activity.from_property else None,
+        bot_id=_bot_id(activity),
+        user_id=_user_id(activity),
     )
 
 
 def added_bot(activity: Activity) -> bool:
     """Whether a conversationUpdate adds the bot itself (installed in a team, a chat or personal scope)."""
-    bot_id = activity.recipient.id if activity.recipient else None
-    return bot_id is not None and any(member.id == bot_id for member in activity.members_added or ())
+    bot_id = _bot_id(activity)
+    return bool(bot_id) and any(member.id == bot_id for member in activity.members_added or ())
 
 
-def reference_of(activity: Activity) -> tuple[str, str, str | None, dict[str, Any]]:
-    """What a later post to this chat or channel needs: its key, scope, tenant and address (ids only).
+@dataclass(frozen=True, slots=True)
+class ConversationAddress:
+    """Where a later post reaches a chat or channel: its key, kind (``SCOPES``), tenant and address (ids only)."""
+
+    key: str
+    scope: str
+    tenant: str | None
+    address: dict[str, Any]
+
+
+def address_of(activity: Activity) -> ConversationAddress:
+    """Where a later post to ``activity``'s chat or channel goes.
 
     A channel's reply chain is reached through the channel itself, so the key and address drop ``;messageid=``.
     """
-    conversation = activity.conversation
-    conversation_id = conversation.id if conversation else ""
-    scope = (conversation.conversation_type if conversation else None) or PERSONAL
+    conversation_id = _conversation_id(activity)
+    kind = activity.conversation.conversation_type if activity.conversation else None
+    scope = kind if kind in SCOPES else PERSONAL
     if scope == CHANNEL:
         conversation_id = conversation_id.split(";", 1)[0]
     tenant = tenant_of(activity)
-    reference = {
+    address = {
         "service_url": activity.service_url,
         "channel_id": activity.channel_id,
         "conversation_id": conversation_id,
         "conversation_type": scope,
         "tenant_id": tenant,
-        "bot_id": activity.recipient.id if activity.recipient else None,
+        "bot_id": _bot_id(activity),
         # A personal chat is reached through its one person; a group's members are not kept.
-        "user_id": activity.from_property.id if scope == PERSONAL and activity.from_property else None,
+        "user_id": _user_id(activity) if scope == PERSONAL else None,
     }
-    return f"teams:{_digest(conversation_id)}", scope, tenant, reference
+    return ConversationAddress(f"teams:{_digest(conversation_id)}", scope, tenant, address)
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -180,7 +193,19 @@ def tenant_of(activity: Activity) -> str | None:
     conversation = activity.conversation
     if not found and conversation is not None:
         found = conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId")
-    return found if isinstance(found, str) and found else None
+    return found if isinstance(found, str) and 0 < len(found) <= _MAX_TENANT else None
+
+
+def _bot_id(activity: Activity) -> str:
+    return str(activity.recipient.id or "") if activity.recipient else ""
+
+
+def _user_id(activity: Activity) -> str | None:
+    return str(activity.from_property.id) if activity.from_property and activity.from_property.id else None
+
+
+def _conversation_id(activity: Activity) -> str:
+    return str(activity.conversation.id or "") if activity.conversation else ""
 
 
 def _person(account: ChannelAccount | None) -> str:

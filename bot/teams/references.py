@@ -14,7 +14,7 @@ from botbuilder.schema import Activity
 
 from bot.delivery import StoreCalls
 from bot.errors import StoreUnavailable
-from bot.teams.inbound import reference_of
+from bot.teams.inbound import address_of
 
 __all__ = ["ReferenceBook"]
 
@@ -34,19 +34,27 @@ class ReferenceBook:
         """Save where ``activity``'s conversation is reached, unless this process saved the same already."""
         if self._calls is None or not activity.service_url or activity.conversation is None:
             return
-        key, scope, tenant, reference = reference_of(activity)
-        fingerprint = repr(sorted(reference.items()))
-        if self._written.get(key) == fingerprint:
+        found = address_of(activity)
+        fingerprint = repr(sorted(found.address.items()))
+        if self._written.get(found.key) == fingerprint:
             return
         store = self._calls.store
         try:
             await self._calls.run(
-                store.save_reference, key, surface="teams", scope=scope, tenant=tenant, reference=reference
+                store.save_reference,
+                found.key,
+                surface="teams",
+                scope=found.scope,
+                tenant=found.tenant,
+                reference=found.address,
             )
         except StoreUnavailable:
             log.warning("store unavailable while saving a conversation reference")
             return
-        self._written[key] = fingerprint
-        self._written.move_to_end(key)
+        except Exception as error:  # an address the store refuses costs the reference, never the turn
+            log.warning("conversation reference not saved error=%s", type(error).__name__)
+            return
+        self._written[found.key] = fingerprint
+        self._written.move_to_end(found.key)
         while len(self._written) > _REMEMBERED:
             self._written.popitem(last=False)

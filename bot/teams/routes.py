@@ -2,8 +2,7 @@
 
 botbuilder's ``CloudAdapter.process`` answers a request without a Content-Type, with invalid JSON or a
 non-object body with a 500; here each is a 4xx with a short reason, and a body past ``MAX_BODY_BYTES`` is
-refused (413) before it is read. Authentication stays botbuilder's (``authenticate_request`` validates the JWT
-when credentials are configured); any failure of it is a 401, whatever botbuilder raised.
+refused (413) before it is read. Authentication stays botbuilder's (``bot.teams.checking``).
 """
 
 from __future__ import annotations
@@ -14,9 +13,12 @@ import logging
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, DeliveryModes
 
+from bot.posting import is_http_url
 from bot.request_body import read_capped
+from bot.teams.checking import TokenCheck
+from bot.teams.refusal import Refusal
 
 __all__ = ["MAX_BODY_BYTES", "PATH", "messages_route"]
 
@@ -27,33 +29,28 @@ PATH = "/api/messages"
 MAX_BODY_BYTES = 256 * 1024
 
 
-class BadActivity(Exception):
-    """The request is not a Bot Framework activity; ``status`` and ``reason`` say why."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
+_FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 
 
-def messages_route(adapter: CloudAdapter, bot: Bot) -> web.RouteDef:
-    """The route: activities in, each run as a turn by ``adapter`` through ``bot``."""
+def messages_route(adapter: CloudAdapter, bot: Bot, tokens: TokenCheck, *, app_configured: bool) -> web.RouteDef:
+    """The route: activities in, each run as a turn by ``adapter`` through ``bot``.
+
+    Without a Bot Framework app (``app_configured`` false) tokens go unchecked, so it serves local clients
+    only: a request that a proxy forwarded comes from elsewhere, and is refused.
+    """
 
     async def api_messages(request: web.Request) -> web.StreamResponse:
-        try:
-            activity = await read_activity(request)
-        except BadActivity as bad:
-            log.info("teams request refused status=%d reason=%s", bad.status, bad.reason)
-            return web.json_response({"error": bad.reason}, status=bad.status)
-        # Authenticated apart from the turn, so that whatever botbuilder raises on a bad token (a PermissionError,
-        # or its own errors for a malformed one) is a 401, and a failure inside the turn never is.
-        header = request.headers.get("Authorization") or None
-        try:
-            authenticated = await adapter.bot_framework_authentication.authenticate_request(activity, header)
-        except Exception as error:
-            log.info("teams request refused status=401 reason=unauthorized error=%s", type(error).__name__)
-            return web.json_response({"error": "unauthorized"}, status=401)
-        invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
+        refused = None if app_configured else _forwarded(request)
+        activity = refused or await read_activity(request)
+        if isinstance(activity, Refusal):
+            log.info("teams request refused status=%d reason=%s", activity.status, activity.reason)
+            return web.json_response({"error": activity.reason}, status=activity.status)
+        # Checked apart from the turn, so that whatever botbuilder raises on a bad token is a 401, and a failure
+        # inside the turn never is.
+        checked = await tokens.check(activity, request.headers.get("Authorization") or None)
+        if isinstance(checked, Refusal):
+            return web.json_response({"error": checked.reason}, status=checked.status)
+        invoke_response = await adapter.process_activity(checked, activity, bot.on_turn)
         if invoke_response is not None:
             return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
         return web.Response(status=201)
@@ -61,25 +58,34 @@ def messages_route(adapter: CloudAdapter, bot: Bot) -> web.RouteDef:
     return web.post(PATH, api_messages)
 
 
-async def read_activity(request: web.Request) -> Activity:
-    """The request's activity; ``BadActivity`` for anything that is not one."""
+async def read_activity(request: web.Request) -> Activity | Refusal:
+    """The request's activity, or why it is not one."""
     if request.content_type != "application/json":
-        raise BadActivity(415, "expected application/json")
+        return Refusal(415, "expected application/json")
     body = await read_capped(request, MAX_BODY_BYTES)
     if body is None:
-        raise BadActivity(413, "body too large")
+        return Refusal(413, "body too large")
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise BadActivity(400, "body is not JSON") from None
+        return Refusal(400, "body is not JSON")
     if not isinstance(payload, dict):
-        raise BadActivity(400, "an activity is a JSON object")
+        return Refusal(400, "an activity is a JSON object")
     try:
         activity = Activity().deserialize(payload)
     except Exception:  # msrest raises its own DeserializationError, among others, for mistyped fields
-        raise BadActivity(400, "not a Bot Framework activity") from None
+        return Refusal(400, "not a Bot Framework activity")
     if not activity.type or not isinstance(activity.type, str):
-        raise BadActivity(400, "activity has no type")
-    if not isinstance(activity.service_url, str) or not activity.service_url.startswith(("https://", "http://")):
-        raise BadActivity(400, "activity has no serviceUrl")
+        return Refusal(400, "activity has no type")
+    if not is_http_url(activity.service_url):
+        return Refusal(400, "activity has no serviceUrl")
+    if activity.delivery_mode == DeliveryModes.expect_replies:
+        # Replies in the HTTP response: herbot answers through the outbox only, so that it answers once.
+        return Refusal(400, "expectReplies delivery is not supported")
     return activity
+
+
+def _forwarded(request: web.Request) -> Refusal | None:
+    if any(header in request.headers for header in _FORWARDING_HEADERS):
+        return Refusal(403, "without Bot Framework credentials only local clients are served")
+    return None

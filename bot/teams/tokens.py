@@ -7,6 +7,7 @@ credentials fetch and cache a token from Microsoft Entra ID; that call blocks, s
 from __future__ import annotations
 
 import asyncio
+import re
 
 from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 from botframework.connector.auth import AppCredentials, AuthenticationConstants
@@ -14,7 +15,27 @@ from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from bot.delivery import PermanentDelivery, RetryableDelivery
 from bot.teams.auth import BotConfiguration
 
-__all__ = ["BotTokens"]
+__all__ = ["REFUSALS", "BotTokens", "token_failure"]
+
+
+# Entra ID's OAuth errors that no retry changes: the app's id, secret, tenant or scope is wrong.
+REFUSALS = frozenset({"invalid_client", "unauthorized_client", "invalid_request", "invalid_scope", "invalid_grant"})
+_ERROR = re.compile(r"error: ([a-z_]+)")
+
+
+def token_failure(message: str) -> PermanentDelivery | RetryableDelivery:
+    """What botbuilder's ``PermissionError`` for a token Entra ID did not give means for the delivery.
+
+    >>> token_failure("Failed to get access token with error: invalid_client, error_description: AADSTS7000215")
+    PermanentDelivery('delivery refused: token_invalid_client')
+    >>> token_failure("Failed to get access token with error: temporarily_unavailable, error_description: busy")
+    RetryableDelivery('retry later')
+    """
+    found = _ERROR.search(message)
+    code = found.group(1) if found else None
+    if code in REFUSALS:
+        return PermanentDelivery(reason=f"token_{code}")
+    return RetryableDelivery(retry_after=None)
 
 
 class BotTokens:
@@ -32,9 +53,8 @@ class BotTokens:
         credentials = await self._credentials_for_channels()
         try:
             token = await asyncio.to_thread(credentials.get_access_token)
-        except PermissionError:
-            # Entra ID refused the app's id or secret: no retry will change that.
-            raise PermanentDelivery(reason="token_refused") from None
+        except PermissionError as refused:
+            raise token_failure(str(refused)) from None
         except Exception:  # the token endpoint could not be reached: try again later
             raise RetryableDelivery(retry_after=None) from None
         return {"Authorization": f"Bearer {token}"}

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.delivery import PermanentDelivery, RetryableDelivery
-from bot.posting import JsonPoster, raise_if_retryable, retry_after
+from bot.posting import JsonPoster, is_http_url, raise_if_retryable, retry_after
 from bot.teams.tokens import BotTokens
 
 __all__ = ["POST", "REPLY", "TEAMS", "ConnectorTransport"]
@@ -71,7 +71,7 @@ def activities_url(target: Mapping[str, Any]) -> str:
     """
     service_url = target.get("service_url")
     conversation = target.get("conversation_id")
-    if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")) or not conversation:
+    if not is_http_url(service_url) or not conversation:
         raise PermanentDelivery(reason="no_service_url")
     url = f"{service_url.rstrip('/')}/v3/conversations/{quote(str(conversation), safe='')}/activities"
     reply_to = target.get("reply_to_id")
