@@ -41,7 +41,8 @@ def escape_mrkdwn(value: object) -> str:
 # literal; a tag start becomes an entity, so the raw text no longer contains the "<at>" a mention needs.
 _ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_INLINE_MARKUP = re.compile(r"[\\*_`~\[\]]")
+# An underscore inside a word (a URL's "er_allred_score") never starts emphasis, and its escape would show.
+_INLINE_MARKUP = re.compile(r"[\\*`~\[\]]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _LINK_DESTINATION = re.compile(r"\]\(")
 # A quote, list or heading marker at a line start ("\r" breaks lines in Teams too).
 _LINE_START_MARKER = re.compile(r"(?:^|(?<=[\r\n]))([ \t]*)(>|(?:[-+]|#{1,6}|\d{1,9}[.)])(?=[ \t\r\n]|$))")
@@ -64,6 +65,8 @@ def escape_teams_markdown(value: object) -> str:
     \# title
     \>quote
     -5 and 2+
+    >>> print(escape_teams_markdown("https://apps.naaccr.org/ssdi/input/breast/er_allred_score _x_"))
+    https://apps.naaccr.org/ssdi/input/breast/er_allred_score \_x\_
     >>> print(escape_teams_markdown("ratio < 2.0, HER2-low, 1.6 & &amp; C:\\path"))
     ratio < 2.0, HER2-low, 1.6 & &amp;amp; C:\\path
     """
