@@ -25,9 +25,7 @@ from bot.teams.routes import messages_route
 from bot.teams.tokens import BotTokens
 from bot.teams.transport import POST, REPLY, TEAMS, ConnectorTransport
 
-__all__ = ["CONNECTOR_TIMEOUT_S", "TeamsApp", "create_teams_app"]
-
-CONNECTOR_TIMEOUT_S = 30.0
+__all__ = ["TeamsApp", "create_teams_app"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +59,7 @@ def create_teams_app(
     authentication = create_authentication(settings)
     adapter = CloudAdapter(authentication)
     adapter.on_turn_error = failure_reporter(answering)
-    # Longer than Slack's 10 s: a reply the Connector took but answered late would be sent again on a timeout.
-    poster = JsonPoster(timeout_s=CONNECTOR_TIMEOUT_S)
+    poster = JsonPoster()
     transport = ConnectorTransport(poster, BotTokens(configuration_of(settings)))
     sender.transports.register(TEAMS, REPLY, transport)
     sender.transports.register(TEAMS, POST, transport)
