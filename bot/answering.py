@@ -23,11 +23,14 @@ import asyncio
 import concurrent.futures
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from bot.conversation import Prepared
 from bot.delivery import Inbox, NewDelivery, Recorded, StoreCalls
+from bot.education.desk import EducationDesk
+from bot.education.views import EducationReply, Place, with_notice
 from bot.engine.explanation import Explanation
 from bot.errors import StoreUnavailable
 from bot.services import Services
@@ -83,11 +86,13 @@ class Answering(Generic[M]):
         calls: StoreCalls | None,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        education: EducationDesk | None = None,
     ) -> None:
         self._services = services
         self._inbox = inbox
         self._calls = calls
         self._clock = clock
+        self._education = education
         prefix = f"herbot-{self.surface}"
         self._short = concurrent.futures.ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix=f"{prefix}-answer")
         self._long = concurrent.futures.ThreadPoolExecutor(LONG_ANSWER_WORKERS, thread_name_prefix=f"{prefix}-long")
@@ -104,9 +109,24 @@ class Answering(Generic[M]):
         """Answer ``message`` in its conversation and record the answer under ``key``."""
         if is_too_long(message.text):
             return await self._record(key, deliver(self._too_long(message)), None, None)
+        place = getattr(message, "place", None)
+        notice = await self._education.notice(place.team) if self._education and place else None
+        if self._education is not None and place is not None:
+            taught = await self._education.reply_to(message.text, place)
+            if taught is not None:
+                rendered = await self._run(self._render_education, with_notice(taught, notice))
+                return await self._record(key, deliver(rendered), None, None)
         slots = await self._read_slots(message.conversation)
-        prepared, rendered = await self._run(self._answer, message, slots, long=is_long_message(message.text))
+        prepared, rendered = await self._run(self._answer, message, slots, notice, long=is_long_message(message.text))
         return await self._record(key, deliver(rendered), message.conversation, prepared.slots)
+
+    async def answer_quiz(self, key: str, place: Place, post_id: str, option_id: str, deliver: Deliver[M]) -> Recorded:
+        """Record ``place.person``'s answer to a posted question and record the private feedback under ``key``."""
+        if self._education is None:
+            return await self._record(key, (), None, None)
+        feedback = await self._education.answer(place, post_id, option_id)
+        rendered = await self._run(self._render_explanation, feedback)
+        return await self._record(key, deliver(rendered), None, None)
 
     async def record_only(self, key: str, deliveries: Sequence[NewDelivery]) -> Recorded:
         """Record ready-made deliveries (an apology, a welcome) under ``key``."""
@@ -119,14 +139,23 @@ class Answering(Generic[M]):
         raise NotImplementedError
 
     def _render_explanation(self, explanation: Explanation) -> M:
-        """An explanation that answers no message (too long to read) as the surface shows it."""
+        """An explanation that answers no message (too long to read, feedback on a quiz answer) as the surface
+        shows it."""
+        raise NotImplementedError
+
+    def _render_education(self, reply: EducationReply) -> M:
+        """A lesson, quiz, scores or schedule reply as the surface shows it."""
         raise NotImplementedError
 
     # On the answering executor
 
-    def _answer(self, message: Message, slots: dict[str, str] | None) -> tuple[Prepared, M]:
+    def _answer(self, message: Message, slots: dict[str, str] | None, notice: str | None) -> tuple[Prepared, M]:
         prepared = self._prepare(message, slots)
-        return prepared, self._render(prepared.answer)
+        answer = prepared.answer
+        if notice:
+            explanation = answer.explanation
+            answer = replace(answer, explanation=replace(explanation, notices=(notice, *explanation.notices)))
+        return prepared, self._render(answer)
 
     def _prepare(self, message: Message, slots: dict[str, str] | None) -> Prepared:
         """The answer over the slots already read (``None``: memory unavailable), and what they become."""

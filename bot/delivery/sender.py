@@ -23,7 +23,7 @@ import heapq
 import logging
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,9 @@ DEFAULT_SEND_TIMEOUT_S = 10.0
 DEFAULT_BATCH = 50
 DEFAULT_MAX_IN_FLIGHT = 64
 SHUTDOWN_GRACE_S = 5.0
+RefusalListener = Callable[[str, str, Mapping[str, Any], str], Awaitable[None]]
+"""Told of a delivery a platform refused for good: its surface, kind, target and the short reason."""
+
 _REASON = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
@@ -89,6 +92,7 @@ class Sender:
         self._wake_times: list[datetime] = []
         self._wakeup: asyncio.Event | None = None
         self._loop_task: asyncio.Task[None] | None = None
+        self._refusal_listeners: list[RefusalListener] = []
 
     # Life cycle
 
@@ -119,6 +123,10 @@ class Sender:
             await asyncio.gather(*set(self._tasks), return_exceptions=True)
 
     # Ways in
+
+    def on_refused(self, listener: RefusalListener) -> None:
+        """Call ``listener(surface, kind, target, reason)`` whenever a platform refuses a delivery for good."""
+        self._refusal_listeners.append(listener)
 
     def kick(self) -> None:
         """Look for due deliveries now rather than at the next poll."""
@@ -307,6 +315,11 @@ class Sender:
         if job.stored is not None:
             with contextlib.suppress(StoreUnavailable):  # its lease expires; whoever takes it fails it again
                 await self._store_call("mark_failed", job.stored.id, self.owner, reason)
+        for listener in self._refusal_listeners:
+            try:
+                await listener(job.surface, job.kind, job.target, reason)
+            except Exception as error:  # a listener's failure must not stop the sender
+                log.error("delivery refusal listener failed error=%s", type(error).__name__)
 
     async def _settle_done(self, job: Job, row: Delivery) -> None:
         if job.failure is None:
