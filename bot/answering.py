@@ -25,17 +25,19 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.conversation import Prepared
 from bot.delivery import Inbox, NewDelivery, Recorded, StoreCalls
-from bot.education.desk import EducationDesk
-from bot.education.views import EducationReply, Place, with_notice
 from bot.engine.explanation import Explanation
 from bot.errors import StoreUnavailable
 from bot.services import Services
 from intents.router import Answer
 from intents.too_long import is_too_long, too_long_explanation
+
+if TYPE_CHECKING:
+    from bot.education.desk import EducationDesk
+    from bot.education.views import EducationReply, Place
 
 __all__ = [
     "ANSWER_WORKERS",
@@ -114,6 +116,8 @@ class Answering(Generic[M]):
         if self._education is not None and place is not None:
             taught = await self._education.reply_to(message.text, place)
             if taught is not None:
+                from bot.education.views import with_notice  # the education path only: its modules load with it
+
                 rendered = await self._run(self._render_education, with_notice(taught, notice))
                 return await self._record(key, deliver(rendered), None, None)
         slots = await self._read_slots(message.conversation)
