@@ -1,9 +1,11 @@
-"""Cited knowledge kept as data files in the package, its loader and its search index."""
+"""Cited knowledge kept as data files in the package, its loader and its search index, and the curriculum built
+from it (lessons and the quiz bank, ``bot.knowledge.education``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.engine.explanation import Claim
 from bot.engine.questions import Question
@@ -11,6 +13,9 @@ from bot.engine.sources import SourceRegistry
 from bot.engine.topics import Topic
 from bot.knowledge.loader import load_questions, load_sources, load_topics
 from bot.knowledge.search import Fact, FactIndex
+
+if TYPE_CHECKING:
+    from bot.knowledge.education import Curriculum
 
 __all__ = ["Fact", "FactIndex", "Knowledge", "load_knowledge", "load_questions", "load_sources", "load_topics"]
 
@@ -42,6 +47,14 @@ class Knowledge:
 
     def fact(self, fact_id: str) -> Claim:
         return self.facts[fact_id]
+
+    @property
+    def curriculum(self) -> Curriculum:
+        """The lessons and the quiz bank, read from their files on first use: answering a question never needs them."""
+        # Imported here, not at the top: `herbot ask` starts without the curriculum's modules (about 8 ms).
+        from bot.knowledge.education import load_curriculum
+
+        return load_curriculum()
 
 
 def load_knowledge() -> Knowledge:

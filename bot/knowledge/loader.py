@@ -23,7 +23,7 @@ from bot.engine.topics import Topic
 from bot.knowledge.schema import ClaimEntry, QuestionFile, SourceEntry, TopicEntry, parse
 from bot.knowledge.snapshot import FORMAT, Snapshot, knowledge_fingerprint, read_snapshot, snapshot_path, yaml_files
 
-__all__ = ["load_questions", "load_sources", "load_topics", "write_snapshot"]
+__all__ = ["claim_from_entry", "load_questions", "load_sources", "load_topics", "read_yaml", "write_snapshot"]
 
 _DATA = resources.files("bot.knowledge").joinpath("data")
 
@@ -82,9 +82,9 @@ def _parsed() -> Snapshot:
     return Snapshot(
         format=FORMAT,
         fingerprint=knowledge_fingerprint(),
-        sources=parse(_read(_DATA.joinpath("sources.yaml")), tuple[SourceEntry, ...], name="sources.yaml"),
-        topics=tuple(parse(_read(item), TopicEntry, name=item.name) for item in yaml_files("topics")),
-        questions=tuple(parse(_read(item), QuestionFile, name=item.name) for item in yaml_files("questions")),
+        sources=parse(read_yaml(_DATA.joinpath("sources.yaml")), tuple[SourceEntry, ...], name="sources.yaml"),
+        topics=tuple(parse(read_yaml(item), TopicEntry, name=item.name) for item in yaml_files("topics")),
+        questions=tuple(parse(read_yaml(item), QuestionFile, name=item.name) for item in yaml_files("questions")),
     )
 
 
@@ -117,16 +117,17 @@ def _topic(entry: TopicEntry) -> Topic:
         intent=entry.intent,
         title=entry.title,
         keywords=entry.keywords,
-        headline=_claim(entry.headline),
-        points=tuple(map(_claim, entry.points)),
-        more=tuple(map(_claim, entry.more)),
-        caveats=tuple(map(_claim, entry.caveats)),
-        facts=tuple(map(_claim, entry.facts)),
+        headline=claim_from_entry(entry.headline),
+        points=tuple(map(claim_from_entry, entry.points)),
+        more=tuple(map(claim_from_entry, entry.more)),
+        caveats=tuple(map(claim_from_entry, entry.caveats)),
+        facts=tuple(map(claim_from_entry, entry.facts)),
         follow_ups=entry.follow_ups,
     )
 
 
-def _claim(entry: ClaimEntry) -> Claim:
+def claim_from_entry(entry: ClaimEntry) -> Claim:
+    """The ``Claim`` a statement of a knowledge file makes, with its sources and checks."""
     return Claim(
         text=entry.text,
         sources=entry.sources,
@@ -145,8 +146,9 @@ def _claim(entry: ClaimEntry) -> Claim:
     )
 
 
-def _read(item: Traversable) -> object:
-    import yaml  # only when the snapshot is stale or missing: start-up reads the snapshot
+def read_yaml(item: Traversable) -> object:
+    """One YAML data file, parsed (not yet checked against its schema)."""
+    import yaml  # only when a file is parsed: start-up reads the snapshot
 
     # libyaml's safe loader parses these files about ten times faster than the pure-Python one.
     return yaml.load(item.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

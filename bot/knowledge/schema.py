@@ -12,11 +12,20 @@ from typing import Literal, TypeVar
 import msgspec
 
 __all__ = [
+    "AskEntry",
+    "CaseEntry",
+    "CaseFile",
     "CheckEntry",
     "ClaimEntry",
+    "CurriculumFile",
     "KnowledgeFileError",
+    "LessonEntry",
+    "OptionEntry",
+    "OutcomeEntry",
     "QuestionEntry",
     "QuestionFile",
+    "QuizEntry",
+    "QuizFile",
     "SourceEntry",
     "TopicEntry",
     "parse",
@@ -95,6 +104,72 @@ class SourceEntry(_Strict):
     url: str | None = None
     verification: str = "V"
     unverified: str | None = None
+
+
+# The curriculum (data/curriculum.yaml), the quiz bank (data/quiz/<lesson id>.yaml) and the case questions the
+# engine answers (data/case-questions.yaml). A statement is a fact id (``str``) wherever a fact says it, so a number
+# lives in one fact; a ``ClaimEntry`` only where no fact holds the sentence.
+Statement = str | ClaimEntry
+
+
+class LessonEntry(_Strict):
+    id: str
+    title: str
+    topics: tuple[str, ...]
+    headline: Statement
+    points: tuple[Statement, ...]
+    check: str
+    names: tuple[str, ...] = ()
+
+
+class CurriculumFile(_Strict):
+    lessons: tuple[LessonEntry, ...]
+
+
+class OptionEntry(_Strict):
+    id: str
+    label: str
+    why: Statement
+
+
+class QuizEntry(_Strict):
+    id: str
+    topic: str
+    prompt: str
+    options: tuple[OptionEntry, ...]
+    answer: str
+
+
+class QuizFile(_Strict):
+    lesson: str
+    questions: tuple[QuizEntry, ...]
+
+
+class OutcomeEntry(_Strict):
+    label: str
+    # The rule an outcome needs, shown when someone picks it for a case the engine puts elsewhere.
+    excluded: Statement
+
+
+class AskEntry(_Strict):
+    prompt: str
+    outcomes: dict[str, OutcomeEntry]
+
+
+class CaseEntry(_Strict):
+    id: str
+    lesson: str
+    topic: str
+    ask: Literal["her2-status", "her2-category", "ish-group", "subtype"]
+    case: str
+    values: dict[str, str]
+    expect: str
+    distractors: tuple[str, ...]
+
+
+class CaseFile(_Strict):
+    asks: dict[str, AskEntry]
+    cases: tuple[CaseEntry, ...]
 
 
 def parse(document: object, schema: type[_Entry], *, name: str) -> _Entry:
