@@ -9,13 +9,29 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from databases import START, FakeClock
-from sqlalchemy import Boolean, Column, Engine, ForeignKey, Integer, MetaData, String, Table, Text, create_engine, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from bot.cli import main
 from bot.store import create_store
@@ -70,6 +86,9 @@ Table(
 )
 
 
+REPLACED = {"lesson_schedules", "lesson_posts", "quiz_answers"}
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     created = create_engine(database_url)
@@ -80,6 +99,20 @@ def engine(database_url: str) -> Iterator[Engine]:
 def state(engine: Engine) -> SchemaState:
     with engine.connect() as connection:
         return schema_state(connection)
+
+
+def table_names(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(inspect(connection).get_table_names())
+
+
+def upgrade_to(engine: Engine, revision: str, *, down: bool = False) -> None:
+    """Run Alembic to ``revision`` (down to it if ``down``), as ``bot.store.migrate`` runs it."""
+    config = Config()
+    config.set_main_option("script_location", "bot.store:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def revisions(engine: Engine) -> list[str]:
@@ -132,13 +165,66 @@ def test_a_database_made_by_create_all_keeps_its_data(database_url: str, engine:
     store = create_store(database_url, clock=clock)
     try:
         assert store.load_slots("slack:T1:C1:1.1") == {"ihc": "2+"}
-        assert [s.id for s in store.list_schedules()] == [7]
-        assert store.claim_post(7, START) is False
-        assert store.record_answer(team="T1", user="U1", quiz_id="q1", question_id="1", correct=False) is False
         assert store.record_request("slack:Ev1", ()) is False
+        # The unused lesson and quiz tables are replaced (revision 0004), their rows with them.
+        assert REPLACED.isdisjoint(table_names(engine))
         assert (state(engine), revisions(engine)) == (SchemaState.CURRENT, [HEAD_REVISION])
     finally:
         store.close()
+
+
+def test_a_database_at_0003_upgrades_keeping_every_other_table_and_row(
+    database_url: str, engine: Engine, clock: FakeClock
+) -> None:
+    upgrade_to(engine, "0003_conversation_references")
+    later = START + timedelta(hours=1)
+    reflected = MetaData()
+    reflected.reflect(engine)
+    tables = reflected.tables
+    kept = {
+        "conversation_slots": {
+            "conversation_key": "slack:T1:C1:1.1", "values_json": '{"ihc": "2+"}', "expires_at": later,
+        },
+        "inbox": {"request_key": "slack:Ev1", "received_at": START},
+        "conversation_references": {
+            "reference_key": "teams:a", "surface": "teams", "scope": "channel", "tenant": "t1",
+            "reference_json": "{}", "updated_at": START,
+        },
+        "outbox": {
+            "request_key": "slack:Ev1", "surface": "slack", "kind": "post", "target_json": "{}",
+            "payload_json": "{}", "created_at": START, "not_after": later, "attempts": 0, "next_attempt_at": START,
+        },
+    }  # fmt: skip
+    with engine.begin() as connection:
+        for name, row in kept.items():
+            connection.execute(tables[name].insert().values(row))
+        connection.execute(
+            tables["lesson_schedules"]
+            .insert()
+            .values(id=7, team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1", created_at=START)
+        )
+        connection.execute(tables["lesson_posts"].insert().values(schedule_id=7, slot=START, claimed_at=START))
+    assert migrate(engine) == "0003_conversation_references"
+    with engine.connect() as connection:
+        count = select(func.count())
+        counts = {name: connection.execute(count.select_from(tables[name])).scalar_one() for name in kept}
+    assert (counts, REPLACED & table_names(engine)) == (dict.fromkeys(kept, 1), set())
+    store = create_store(database_url, clock=clock)
+    try:
+        assert (store.load_slots("slack:T1:C1:1.1"), store.load_reference("teams:a").tenant) == ({"ihc": "2+"}, "t1")
+        assert [d.request_key for d in store.claim_deliveries("replica", timedelta(minutes=1))] == ["slack:Ev1"]
+    finally:
+        store.close()
+
+
+def test_0004_downgrades_to_the_lesson_tables_and_upgrades_again(engine: Engine) -> None:
+    migrate(engine)
+    upgrade_to(engine, "0003_conversation_references", down=True)
+    after = table_names(engine)
+    assert after >= REPLACED and not any(name.startswith("education_") for name in after)
+    migrate(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
 
 
 def test_replicas_starting_together_migrate_once(database_url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from databases import START, FakeClock
 from sqlalchemy import create_engine, make_url
 
 from bot.errors import StoreUnavailable
-from bot.store import Schedule, Score, Store, create_store
+from bot.store import Store, create_store
 
 TTL = timedelta(minutes=30)
 KEY = "slack:T1:C1:1712345.000100"
@@ -134,11 +134,7 @@ def test_purge_deletes_only_expired_conversations(store: Store, clock: FakeClock
         pytest.param(lambda store: store.load_slots("k" * 256), id="load_slots"),
         pytest.param(lambda store: store.clear_slots("k" * 256), id="clear_slots"),
         pytest.param(lambda store: store.claim_event("e" * 256), id="claim_event"),
-        pytest.param(
-            lambda store: store.record_answer(team="T", user="U" * 256, quiz_id="q", question_id="1", correct=True),
-            id="record_answer",
-        ),
-        pytest.param(lambda store: store.claim_post(1, START.replace(tzinfo=None)), id="naive-slot"),
+        pytest.param(lambda store: store.reschedule(1, "replica", START.replace(tzinfo=None), 1), id="naive-retry"),
     ],
 )
 def test_bad_arguments_are_refused(store: Store, call: Callable[[Store], Any]) -> None:
@@ -167,121 +163,16 @@ def test_purged_events_can_be_claimed_again(store: Store, clock: FakeClock) -> N
 
 
 # Exactly once across threads, each either sharing one store or with its own engine like a replica
-
-RACES = {
-    "claim_event": lambda store, schedule_id: store.claim_event("Ev-race"),
-    "claim_post": lambda store, schedule_id: store.claim_post(schedule_id, START),
-    "record_answer": lambda store, schedule_id: store.record_answer(
-        team="T1", user="U1", quiz_id="q1", question_id="1", correct=True
-    ),
-}
+# (the education store's races: test_education_store.py)
 
 
 @pytest.mark.parametrize("own_engine", [False, True], ids=["shared-store", "store-per-thread"])
-@pytest.mark.parametrize("operation", list(RACES))
-def test_racing_claims_succeed_exactly_once(
-    store: Store, open_store: Callable[[], Store], operation: str, own_engine: bool
+def test_racing_claims_of_an_event_succeed_exactly_once(
+    store: Store, open_store: Callable[[], Store], own_engine: bool
 ) -> None:
-    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
     stores = [open_store() if own_engine else store for _ in range(THREADS)]
-    results = at_once(THREADS, lambda index: RACES[operation](stores[index], schedule_id))
+    results = at_once(THREADS, lambda index: stores[index].claim_event("Ev-race"))
     assert sorted(results) == [False] * (THREADS - 1) + [True]
-
-
-# Lesson schedules and posts
-
-
-def test_schedules_are_added_listed_and_removed(store: Store) -> None:
-    first = store.add_schedule(team="T1", channel="C1", surface="slack", topic="her2-low", cron="0 9 * * 1")
-    second = store.add_schedule(team="T2", channel="19:x@thread.tacv2", surface="teams", topic=None, cron="0 8 * * *")
-    third = store.add_schedule(team="T1", channel="C2", surface="slack", topic=None, cron="30 7 * * 5")
-    assert [s.id for s in store.list_schedules()] == [first, second, third]
-    assert store.list_schedules(team="T1") == [
-        Schedule(first, "T1", "C1", "slack", "her2-low", "0 9 * * 1", START),
-        Schedule(third, "T1", "C2", "slack", None, "30 7 * * 5", START),
-    ]
-    assert [store.remove_schedule(third), store.remove_schedule(third)] == [True, False]
-    assert [s.id for s in store.list_schedules()] == [first, second]
-    assert store.list_schedules(team="nobody") == []
-
-
-def test_schedule_ids_are_never_reused(store: Store) -> None:
-    removed = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
-    store.remove_schedule(removed)
-    assert store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1") > removed
-
-
-def test_schedule_times_come_back_as_utc(store: Store, clock: FakeClock) -> None:
-    clock.now = datetime(2025, 6, 1, 23, 30, tzinfo=timezone(timedelta(hours=5)))
-    store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
-    (created,) = [s.created_at for s in store.list_schedules()]
-    assert (created, created.tzinfo) == (datetime(2025, 6, 1, 18, 30, tzinfo=UTC), UTC)
-
-
-@pytest.mark.parametrize(
-    ("slot", "expected"),
-    [
-        (START, False),
-        (START.astimezone(timezone(timedelta(hours=2))), False),
-        (START + timedelta(microseconds=1), True),
-        (START + timedelta(weeks=1), True),
-    ],
-    ids=["same-slot", "same-instant-other-zone", "next-microsecond", "next-week"],
-)
-def test_a_post_is_claimed_once_per_slot(store: Store, slot: datetime, expected: bool) -> None:
-    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 6")
-    assert store.claim_post(schedule_id, START)
-    assert store.claim_post(schedule_id, slot) is expected
-
-
-def test_removed_schedules_take_their_posts_and_claim_nothing(store: Store) -> None:
-    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 6")
-    store.claim_post(schedule_id, START)
-    assert store.remove_schedule(schedule_id)
-    assert store.claim_post(schedule_id, START + timedelta(weeks=1)) is False
-
-
-# Quiz answers and scores
-
-
-def test_the_first_answer_counts(store: Store) -> None:
-    answer = {"team": "T1", "user": "U1", "quiz_id": "q1"}
-    recorded = [
-        store.record_answer(**answer, question_id="1", correct=False),
-        store.record_answer(**answer, question_id="1", correct=True),
-        store.record_answer(**answer, question_id="2", correct=True),
-        store.record_answer(team="T1", user="U1", quiz_id="q2", question_id="1", correct=True),
-        store.record_answer(team="T2", user="U1", quiz_id="q1", question_id="1", correct=True),
-    ]
-    assert recorded == [True, False, True, True, True]
-    assert store.scores(team="T1") == [Score(user="U1", correct=2, answered=3)]
-
-
-SCORE_CASES = [
-    pytest.param([], 10, [], id="no-answers"),
-    pytest.param(
-        [("UB", True), ("UA", False), ("UA", True), ("UC", True), ("UC", True)],
-        10,
-        [("UC", 2, 2), ("UA", 1, 2), ("UB", 1, 1)],
-        id="most-correct-first-ties-by-user",
-    ),
-    pytest.param(
-        [("u9", True), ("U10", True), ("U9", True), ("_x", True)],
-        10,
-        [("U10", 1, 1), ("U9", 1, 1), ("_x", 1, 1), ("u9", 1, 1)],
-        id="user-ids-order-bytewise-on-every-backend",
-    ),
-    pytest.param([("UA", False), ("UB", False)], 10, [("UA", 0, 1), ("UB", 0, 1)], id="all-wrong"),
-    pytest.param([("UA", True), ("UB", True), ("UC", False)], 2, [("UA", 1, 1), ("UB", 1, 1)], id="limit"),
-]
-
-
-@pytest.mark.parametrize(("answers", "limit", "expected"), SCORE_CASES)
-def test_scores_rank_the_team(store: Store, answers: list, limit: int, expected: list) -> None:
-    for number, (user, correct) in enumerate(answers):
-        store.record_answer(team="T1", user=user, quiz_id="q1", question_id=str(number), correct=correct)
-    store.record_answer(team="T2", user="UZ", quiz_id="q1", question_id="0", correct=True)
-    assert store.scores(team="T1", limit=limit) == [Score(*score) for score in expected]
 
 
 # Conversation references
@@ -315,13 +206,13 @@ def test_a_second_store_finds_the_tables_and_the_data(
 ) -> None:
     store.save_slots(KEY, {"ihc": "2+"})
     store.claim_event("Ev1")
-    schedule_id = store.add_schedule(team="T1", channel="C1", surface="slack", topic=None, cron="0 9 * * 1")
-    store.record_answer(team="T1", user="U1", quiz_id="q1", question_id="1", correct=True)
+    store.education.record_answer(
+        "p1", person="slack:T1:U1", question_id="q1", channel_key="slack:T1:C1", option_id="a", correct=True
+    )
     store.close()
     again = open_store()
     assert again.load_slots(KEY) == {"ihc": "2+"}
-    assert (again.claim_event("Ev1"), [s.id for s in again.list_schedules()]) == (False, [schedule_id])
-    assert again.scores(team="T1") == [Score("U1", 1, 1)]
+    assert (again.claim_event("Ev1"), again.education.answer("p1", "slack:T1:U1")) == (False, ("a", True))
 
 
 def test_stores_created_at_once_on_a_fresh_database(open_store: Callable[[], Store]) -> None:
@@ -365,14 +256,6 @@ CALLS_ON_A_LOST_DATABASE = {
     "mark_delivered": lambda store: store.mark_delivered(1),
     "reschedule": lambda store: store.reschedule(1, "replica", START, 1),
     "mark_failed": lambda store: store.mark_failed(1, "replica", "channel_not_found"),
-    "add_schedule": lambda store: store.add_schedule(
-        team="T", channel="C", surface="slack", topic=None, cron="* * * * *"
-    ),
-    "list_schedules": lambda store: store.list_schedules(),
-    "remove_schedule": lambda store: store.remove_schedule(1),
-    "claim_post": lambda store: store.claim_post(1, START),
-    "record_answer": lambda store: store.record_answer(team="T", user="U", quiz_id="q", question_id="1", correct=True),
-    "scores": lambda store: store.scores(team="T"),
 }
 
 

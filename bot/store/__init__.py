@@ -12,16 +12,22 @@
 """
 
 from bot.store.connect import DEFAULT_URL, create_store
-from bot.store.records import ConversationReference, Delivery, NewDelivery, Schedule, Score
+from bot.store.education import EducationStore
+from bot.store.education_records import ChannelState, Confusion, QuizPost, ScheduleRecord, Standing
+from bot.store.records import ConversationReference, Delivery, NewDelivery
 from bot.store.store import Store
 
 __all__ = [
     "DEFAULT_URL",
+    "ChannelState",
+    "Confusion",
     "ConversationReference",
     "Delivery",
+    "EducationStore",
     "NewDelivery",
-    "Schedule",
-    "Score",
+    "QuizPost",
+    "ScheduleRecord",
+    "Standing",
     "Store",
     "create_store",
 ]

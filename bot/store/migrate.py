@@ -34,7 +34,7 @@ __all__ = ["HEAD_REVISION", "SchemaState", "migrate", "migrate_store", "schema_s
 log = logging.getLogger("herbot.store")
 
 # The newest script in bot/store/migrations/versions; a test checks Alembic agrees.
-HEAD_REVISION = "0003_conversation_references"
+HEAD_REVISION = "0004_education"
 # Any fixed 64-bit number: replicas starting together take turns on it.
 MIGRATION_LOCK_KEY = 0x4865_7262_6F74_0001
 _MIGRATIONS = "bot.store:migrations"

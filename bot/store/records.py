@@ -11,19 +11,6 @@ MAX_NAME_LENGTH = 32
 
 
 @dataclass(frozen=True, slots=True)
-class Schedule:
-    """A lesson schedule: post a lesson on ``topic`` (or any) to a channel on a cron."""
-
-    id: int
-    team: str
-    channel: str
-    surface: str
-    topic: str | None
-    cron: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class ConversationReference:
     """Where a surface can post to a chat or channel later: ``reference`` is the surface's own address (ids and
     the service URL), ``scope`` its kind of conversation (``personal``, ``groupChat``, ``channel``)."""
@@ -34,15 +21,6 @@ class ConversationReference:
     tenant: str | None
     reference: dict[str, Any]
     updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    """One user's quiz tally within a team."""
-
-    user: str
-    correct: int
-    answered: int
 
 
 @dataclass(frozen=True, slots=True)

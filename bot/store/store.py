@@ -1,4 +1,4 @@
-"""``Store``: conversation slots, the inbox and outbox, lesson schedules and quiz answers.
+"""``Store``: conversation slots, the inbox and outbox, conversation references; ``store.education`` for lessons.
 
 Every method is one short transaction whose outcome the database decides: inserts that
 may race use ``ON CONFLICT DO NOTHING`` on a primary key, updates and deletes carry their
@@ -16,26 +16,20 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Executable, Row, case, delete, func, insert, or_, select, text
+from sqlalchemy import Connection, Engine, Executable, Row, delete, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreUnavailable
 from bot.store.failures import unavailable_on_failure
 from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, lease_owners, settle
-from bot.store.records import ConversationReference, Delivery, NewDelivery, Schedule, Score
-from bot.store.schema import (
-    MAX_ID_LENGTH,
-    conversation_references,
-    conversation_slots,
-    inbox,
-    lesson_posts,
-    lesson_schedules,
-    outbox,
-    quiz_answers,
-)
+from bot.store.records import ConversationReference, Delivery, NewDelivery
+from bot.store.schema import MAX_ID_LENGTH, conversation_references, conversation_slots, inbox, outbox
+
+if TYPE_CHECKING:
+    from bot.store.education import EducationStore
 
 _UPSERTING_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -58,6 +52,15 @@ class Store:
         self._writes: AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
         )
+        # Imported here: bot.store.education builds on this module's argument checks.
+        from bot.store.education import EducationStore
+
+        self._education = EducationStore(engine, clock=self._now, writes=self._writes)
+
+    @property
+    def education(self) -> EducationStore:
+        """Channels, posted questions, answers, review cards, lessons read, schedules and notices."""
+        return self._education
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -204,71 +207,6 @@ class Store:
         cutoff = self._now() - _not_negative("older_than", older_than)
         return self._write(delete(outbox).where(or_(outbox.c.delivered_at < cutoff, outbox.c.failed_at < cutoff)))
 
-    # Lesson schedules and posts
-
-    def add_schedule(self, *, team: str, channel: str, surface: str, topic: str | None, cron: str) -> int:
-        """Add a lesson schedule and return its id."""
-        statement = insert(lesson_schedules).values(
-            team=_bounded("team", team),
-            channel=_bounded("channel", channel),
-            surface=surface,
-            topic=topic,
-            cron=cron,
-            created_at=self._now(),
-        )
-        with self._transaction() as connection:
-            (schedule_id,) = connection.execute(statement).inserted_primary_key
-        return schedule_id
-
-    def list_schedules(self, *, team: str | None = None) -> list[Schedule]:
-        """Every schedule, or one team's, oldest first."""
-        statement = select(lesson_schedules).order_by(lesson_schedules.c.id)
-        if team is not None:
-            statement = statement.where(lesson_schedules.c.team == team)
-        return [Schedule(**row._mapping) for row in self._read(statement)]
-
-    def remove_schedule(self, schedule_id: int) -> bool:
-        """Remove a schedule and its posts; False if there was none."""
-        return self._write(delete(lesson_schedules).where(lesson_schedules.c.id == schedule_id)) == 1
-
-    def claim_post(self, schedule_id: int, slot: datetime) -> bool:
-        """True for the first claim of a schedule's time slot in any process; False after or if removed."""
-        statement = self._upserting_insert(lesson_posts).values(
-            schedule_id=schedule_id, slot=_aware("slot", slot), claimed_at=self._now()
-        )
-        try:
-            return self._write(statement.on_conflict_do_nothing()) == 1
-        except IntegrityError:  # the foreign key: the schedule is gone, so nothing to post
-            return False
-
-    # Quiz answers and scores
-
-    def record_answer(self, *, team: str, user: str, quiz_id: str, question_id: str, correct: bool) -> bool:
-        """Record a user's answer; False if they already answered this question (the first counts)."""
-        statement = self._upserting_insert(quiz_answers).values(
-            team=_bounded("team", team),
-            user_id=_bounded("user", user),
-            quiz_id=_bounded("quiz_id", quiz_id),
-            question_id=_bounded("question_id", question_id),
-            correct=correct,
-            answered_at=self._now(),
-        )
-        return self._write(statement.on_conflict_do_nothing()) == 1
-
-    def scores(self, *, team: str, limit: int = 10) -> list[Score]:
-        """A team's best ``limit`` users by correct answers, ties by user id."""
-        if limit < 0:
-            raise ValueError("limit must not be negative")
-        correct = func.sum(case((quiz_answers.c.correct, 1), else_=0))
-        statement = (
-            select(quiz_answers.c.user_id, correct.label("correct"), func.count().label("answered"))
-            .where(quiz_answers.c.team == team)
-            .group_by(quiz_answers.c.user_id)
-            .order_by(correct.desc(), self._bytewise(quiz_answers.c.user_id))
-            .limit(limit)
-        )
-        return [Score(user=row.user_id, correct=row.correct, answered=row.answered) for row in self._read(statement)]
-
     # Conversation references
 
     def save_reference(
@@ -347,10 +285,6 @@ class Store:
 
     def _now(self) -> datetime:
         return _aware("clock time", self._clock())
-
-    def _bytewise(self, column: ColumnElement[str]) -> ColumnElement[str]:
-        # SQLite compares text bytewise; PostgreSQL follows the database's locale unless told.
-        return column.collate("C") if self.engine.dialect.name == "postgresql" else column
 
 
 def _reference(row: Row[Any]) -> ConversationReference:
