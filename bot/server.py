@@ -15,14 +15,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.delivery import Inbox, Sender, StoreCalls
+from bot.education.desk import EducationDesk
+from bot.education.scheduler import DEFAULT_SCHEDULING, Scheduler, Scheduling
+from bot.education.service import EducationService
 from bot.logs import PathOnlyAccessLogger
 from bot.services import Services
 from bot.settings import Settings
@@ -53,6 +56,9 @@ class DeliveryOptions:
     poll: timedelta = timedelta(seconds=1)
     # Start-up waits this long for the migration, then serves (not ready) while it goes on.
     startup_migration_timeout_s: float = 30.0
+    scheduling: Scheduling = DEFAULT_SCHEDULING
+    # The time the education service and the scheduler read (tests inject one).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 DEFAULT_DELIVERY = DeliveryOptions()
@@ -90,6 +96,8 @@ def create_server(
     # After every surface registered its transports (the start-up sweep sends at once), and stopped before
     # they close their connections: cleanup runs in reverse.
     _deliver_in_background(app, delivery)
+    if delivery.scheduler is not None:
+        _schedule_in_background(app, delivery.scheduler)
     if delivery.calls is not None and purge is not None:
         _purge_in_background(app, delivery.calls, purge)
     return app
@@ -104,6 +112,8 @@ class ServerDelivery:
     inbox: Inbox
     readiness: StoreReadiness | None
     options: DeliveryOptions
+    education: EducationDesk | None = None
+    scheduler: Scheduler | None = None
 
 
 # The application's delivery parts, for surfaces mounted from outside this module and for tests.
@@ -115,7 +125,12 @@ def _create_delivery(services: Services, options: DeliveryOptions) -> ServerDeli
     calls = StoreCalls(store, timeout=options.store_timeout_s) if store is not None else None
     sender = Sender(calls, lease=options.lease, poll=options.poll)
     readiness = StoreReadiness(calls) if calls is not None else None
-    return ServerDelivery(calls, sender, Inbox(calls, sender), readiness, options)
+    if calls is None:
+        return ServerDelivery(calls, sender, Inbox(calls, sender), readiness, options)
+    education = EducationService(services.knowledge.curriculum, calls.store.education, clock=options.clock)
+    scheduler = Scheduler(education, calls, sender, scheduling=options.scheduling, clock=options.clock)
+    desk = EducationDesk(education, calls)
+    return ServerDelivery(calls, sender, Inbox(calls, sender), readiness, options, desk, scheduler)
 
 
 def _deliver_in_background(app: web.Application, delivery: ServerDelivery) -> None:
@@ -130,6 +145,23 @@ def _deliver_in_background(app: web.Application, delivery: ServerDelivery) -> No
             delivery.calls.close()
 
     app.cleanup_ctx.append(run_sender)
+
+
+def _schedule_in_background(app: web.Application, scheduler: Scheduler) -> None:
+    async def run_scheduler(_: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(scheduler.run(), name="herbot-scheduler")
+        task.add_done_callback(_log_scheduler_failure)
+        log.info("scheduler state=on owner=%s", scheduler.owner)
+        yield
+        await stop(task)
+        log.info("scheduler state=off")
+
+    app.cleanup_ctx.append(run_scheduler)
+
+
+def _log_scheduler_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("scheduler stopped error=%s", type(task.exception()).__name__)
 
 
 def _purge_in_background(app: web.Application, calls: StoreCalls, schedule: PurgeSchedule) -> None:
@@ -168,7 +200,14 @@ def _mount_slack(
         log.info("surface=slack state=off reason=no credentials (set %s)", needed)
         return
     slack = create_slack_app(
-        settings, services, inbox=delivery.inbox, sender=delivery.sender, calls=delivery.calls, socket_mode=socket_mode
+        settings,
+        services,
+        inbox=delivery.inbox,
+        sender=delivery.sender,
+        calls=delivery.calls,
+        socket_mode=socket_mode,
+        education=delivery.education,
+        scheduler=delivery.scheduler,
     )
 
     async def run_slack(_: web.Application) -> AsyncIterator[None]:
@@ -198,7 +237,15 @@ def _mount_teams(app: web.Application, settings: Settings, services: Services, d
     if reason is not None:
         log.info("surface=teams state=off reason=%s", reason)
         return
-    teams = create_teams_app(settings, services, inbox=delivery.inbox, sender=delivery.sender, calls=delivery.calls)
+    teams = create_teams_app(
+        settings,
+        services,
+        inbox=delivery.inbox,
+        sender=delivery.sender,
+        calls=delivery.calls,
+        education=delivery.education,
+        scheduler=delivery.scheduler,
+    )
 
     async def run_teams(_: web.Application) -> AsyncIterator[None]:
         yield

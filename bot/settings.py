@@ -38,6 +38,8 @@ DEFAULT_DELIVERY_LEASE_SECONDS = 30.0
 MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS = 11.0, 3600.0
 MAX_SLOT_TTL_MINUTES = 525_600.0  # a year: longer is a mistake, and timedelta overflows near 1.5e12 minutes
 DATABASE_URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+DEFAULT_SCHEDULE_POLL_SECONDS, MIN_SCHEDULE_POLL_SECONDS, MAX_SCHEDULE_POLL_SECONDS = 15.0, 0.1, 3600.0
+DEFAULT_SCHEDULE_MAX_LATE_MINUTES, MAX_SCHEDULE_MAX_LATE_MINUTES = 60.0, 10080.0
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 # The store runs on these backends and drivers (an empty driver is the backend's default).
 _DRIVERS = {"sqlite": {"", "pysqlite"}, "postgresql": {"", "psycopg"}}
@@ -65,6 +67,8 @@ class Settings:
     microsoft_app_tenant_id: str | None = None
     # Where Bot Framework's token signing keys are published (tests point it at a local fake).
     teams_openid_metadata_url: str | None = None
+    schedule_poll: timedelta = timedelta(seconds=DEFAULT_SCHEDULE_POLL_SECONDS)
+    schedule_max_late: timedelta = timedelta(minutes=DEFAULT_SCHEDULE_MAX_LATE_MINUTES)
 
     def __repr__(self) -> str:
         return f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port})"
@@ -144,6 +148,21 @@ def _delivery_lease(text: str | None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def _number(name: str, text: str | None, default: float, bounds: tuple[float, float], unit: str) -> float:
+    """A number of ``unit`` within ``bounds`` (inclusive), or ``default`` when unset."""
+    if text is None:
+        return default
+    low, high = bounds
+    allowed = f"a number of {unit} from {low:g} to {high:g}"
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidSetting(name=name, value=text, allowed=allowed) from None
+    if not low <= value <= high:  # nan fails this too
+        raise InvalidSetting(name=name, value=text, allowed=allowed)
+    return value
+
+
 def _app_type(text: str | None, tenant: str | None) -> str | None:
     """Bot Framework's app type, spelt as botbuilder compares it; a single-tenant app needs its tenant."""
     if text is None:
@@ -205,4 +224,22 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         microsoft_app_type=_app_type(get("MicrosoftAppType"), get("MicrosoftAppTenantId")),
         microsoft_app_tenant_id=get("MicrosoftAppTenantId"),
         teams_openid_metadata_url=get("HERBOT_TEAMS_OPENID_METADATA_URL"),
+        schedule_poll=timedelta(
+            seconds=_number(
+                "HERBOT_SCHEDULE_POLL_SECONDS",
+                get("HERBOT_SCHEDULE_POLL_SECONDS"),
+                DEFAULT_SCHEDULE_POLL_SECONDS,
+                (MIN_SCHEDULE_POLL_SECONDS, MAX_SCHEDULE_POLL_SECONDS),
+                "seconds",
+            )
+        ),
+        schedule_max_late=timedelta(
+            minutes=_number(
+                "HERBOT_SCHEDULE_MAX_LATE_MINUTES",
+                get("HERBOT_SCHEDULE_MAX_LATE_MINUTES"),
+                DEFAULT_SCHEDULE_MAX_LATE_MINUTES,
+                (0.0, MAX_SCHEDULE_MAX_LATE_MINUTES),
+                "minutes",
+            )
+        ),
     )

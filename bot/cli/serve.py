@@ -30,6 +30,7 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool, log_lev
     off (Teams without credentials is served on a loopback address only)."""
     from aiohttp import web
 
+    from bot.education.scheduler import Scheduling
     from bot.logs import ACCESS_LOGGER, PathOnlyAccessLogger, configure_logging
     from bot.server import DeliveryOptions, create_server
     from bot.services import create_services
@@ -40,9 +41,9 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool, log_lev
     # The surfaces judge the address they are served on (Teams without credentials: loopback only).
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
     services = create_services(settings)
-    app = create_server(
-        settings, services, socket_mode=socket_mode, delivery_options=DeliveryOptions(lease=settings.delivery_lease)
-    )
+    scheduling = Scheduling(poll=settings.schedule_poll, max_late=settings.schedule_max_late)
+    options = DeliveryOptions(lease=settings.delivery_lease, scheduling=scheduling)
+    app = create_server(settings, services, socket_mode=socket_mode, delivery_options=options)
     address = (settings.host, settings.port)
     try:
         web.run_app(

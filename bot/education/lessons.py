@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.knowledge.education import Curriculum, Lesson
-
 from bot.engine.explanation import Claim, Explanation
+from bot.knowledge.education import Curriculum, Lesson
 
 __all__ = ["lesson_explanation", "lesson_menu"]
 

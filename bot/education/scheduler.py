@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
-from bot.education.times import next_post_at
-from bot.store.education import ScheduleRecord
-from intents.education import Cadence, Timing
-
 from bot.delivery import NewDelivery, Sender, StoreCalls
 from bot.education.service import EducationService
+from bot.education.times import next_post_at
 from bot.education.views import EducationReply
 from bot.errors import StoreUnavailable
+from bot.store.education import ScheduleRecord
+from intents.education import Cadence, Timing
 
 __all__ = ["DEFAULT_SCHEDULING", "SCHEDULE_CHANNEL", "ScheduledPoster", "Scheduler", "Scheduling"]
 
@@ -90,6 +89,8 @@ class Scheduler:
                 await self.post_due()
             except StoreUnavailable:
                 log.warning("scheduler store unavailable")
+            except Exception as error:  # a bug in one round must not stop every later post
+                log.error("scheduler round failed error=%s", type(error).__name__)
             await asyncio.sleep(self._scheduling.poll.total_seconds())
 
     async def post_due(self) -> int:

@@ -14,8 +14,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from bot.education.lessons import lesson_explanation, lesson_menu
 from bot.education.repetition import ReviewState, due_questions, next_question, review
+from bot.education.texts import answer_feedback, schedule_text, unavailable
 from bot.education.times import next_post_at
+from bot.education.views import Confused, EducationReply, Place, QuizView, Ranked, Standings
+from bot.engine.explanation import Claim, Explanation
 from bot.knowledge.education import Curriculum, Lesson, QuizQuestion
 from bot.store.education import EducationStore, QuizPost, Standing
 from intents.education import (
@@ -25,11 +29,6 @@ from intents.education import (
     ScheduleCommand,
     ScoresCommand,
 )
-
-from bot.education.lessons import lesson_explanation, lesson_menu
-from bot.education.texts import answer_feedback, schedule_text, unavailable
-from bot.education.views import Confused, EducationReply, Place, QuizView, Ranked, Standings
-from bot.engine.explanation import Claim, Explanation
 
 __all__ = ["EducationService"]
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot.education.times import local_time_text
+from bot.engine.explanation import Claim, Explanation
 from bot.knowledge.education import Option, QuizQuestion
 from bot.store.education import ScheduleRecord
-
-from bot.engine.explanation import Claim, Explanation
 
 __all__ = ["answer_feedback", "schedule_text", "unavailable"]
 

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.knowledge.education import QuizQuestion
-
 from bot.engine.explanation import Claim, Explanation
+from bot.knowledge.education import QuizQuestion
 
 __all__ = ["Confused", "EducationReply", "Place", "QuizView", "Ranked", "Standings", "with_notice"]
 
