@@ -4,7 +4,8 @@ The steps are every surface's (``bot.answering``): read the conversation's slots
 answering executor, record inbox + outbox + slots in one transaction, then ack. Bolt runs with
 ``process_before_response``, so the HTTP response (the ack) leaves only once the listener has returned,
 after the answer was recorded. Slack adds two kinds of answer of its own: an edited message, answered
-as a new case, and the reasoning behind a classification whose values a button carries.
+as a new case, and the reasoning behind a classification whose values a button carries. Education replies
+(lessons, quizzes, scores, schedules) are drawn by ``bot.render.slack_education``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from functools import cached_property
 from bot.answering import Answering, Deliver, is_long_message
 from bot.conversation import Prepared
 from bot.delivery import Recorded
+from bot.education.texts import unavailable
+from bot.education.views import EducationReply, Place
 from bot.engine.explanation import Explanation
 from bot.render.slack import SlackMessage, SlackRenderer
+from bot.render.slack_education import QuizChoice, SlackEducationRenderer
 from bot.slack.inbound import Inbound, decode_values, encode_values
 from intents.router import Answer
 from intents.too_long import is_too_long
@@ -45,6 +49,15 @@ class SlackAnswering(Answering[SlackMessage]):
         """The surface's renderer."""
         return SlackRenderer(self._services.knowledge.sources)
 
+    @cached_property
+    def _education_renderer(self) -> SlackEducationRenderer:
+        """The renderer of lessons, quizzes, scores and schedules."""
+        return SlackEducationRenderer(self._renderer, self._services.knowledge.sources)
+
+    def render_scheduled(self, reply: EducationReply, set_by: str) -> SlackMessage:
+        """A scheduled post: ``reply`` for everyone in the channel, naming ``set_by``, who set the schedule."""
+        return self._education_renderer.render(reply, scheduled_by=set_by)
+
     async def reply_to_edit(self, key: str, inbound: Inbound, deliver: SlackDeliver) -> Recorded:
         """Answer an edited message as a new case: no earlier value stays, and the conversation keeps its values."""
         if is_too_long(inbound.text):
@@ -54,6 +67,16 @@ class SlackAnswering(Answering[SlackMessage]):
         # Measured against an empty conversation, "nothing changed" still means forgetting what was there.
         slots = (prepared.slots or {}) if memory else None
         return await self._record(key, deliver(message), inbound.conversation, slots)
+
+    async def answer_quiz_click(
+        self, key: str, place: Place | None, choice: QuizChoice | None, deliver: SlackDeliver
+    ) -> Recorded:
+        """A quiz button clicked at ``place``: the clicker's answer, recorded once, and its private feedback; a click
+        whose ids herbot cannot read is told the question is no longer available."""
+        if place is None or choice is None or self._education is None:
+            message = await self._run(self._render_explanation, unavailable())
+            return await self._record(key, deliver(message), None, None)
+        return await self.answer_quiz(key, place, choice.post_id, choice.option_id, deliver)
 
     async def show_reasoning(self, key: str, token: str, deliver: SlackDeliver) -> Recorded:
         """The steps behind a classification whose values a button carries."""
@@ -78,6 +101,9 @@ class SlackAnswering(Answering[SlackMessage]):
 
     def _render_explanation(self, explanation: Explanation) -> SlackMessage:
         return self._renderer.render(explanation)
+
+    def _render_education(self, reply: EducationReply) -> SlackMessage:
+        return self._education_renderer.render(reply)
 
     def _render_answer(self, answer: Answer, *, show_steps: bool) -> SlackMessage:
         has_steps = answer.explanation.classification is not None and not answer.values.is_empty

@@ -3,13 +3,15 @@
 Bolt runs with ``process_before_response``: a listener answers, records the answer (``bot.slack.answering``)
 and acks, and only then does Bolt send its HTTP response, so nothing acknowledged is lost. The answers are
 delivered by the delivery sender through the two Slack transports this module registers on it. Anything a
-listener did not expect ends in Bolt's global error handler (``bot.slack.failures``), once.
+listener did not expect ends in Bolt's global error handler (``bot.slack.failures``), once. With channel
+education on, commands such as ``learn`` and ``quiz`` go to its desk, and the scheduler posts a channel's
+scheduled lessons through ``bot.slack.scheduled``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -32,7 +34,12 @@ from bot.settings import Settings
 from bot.slack.answering import SlackAnswering
 from bot.slack.failures import APOLOGY, failure_reporter
 from bot.slack.listeners import register_listeners
+from bot.slack.scheduled import scheduled_poster
 from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, TokenLookup
+
+if TYPE_CHECKING:
+    from bot.education.desk import EducationDesk
+    from bot.education.scheduler import Scheduler
 
 __all__ = ["APOLOGY", "BOT_SCOPES", "SlackApp", "create_slack_app", "slack_enabled"]
 
@@ -140,9 +147,12 @@ def create_slack_app(
     sender: Sender,
     calls: StoreCalls | None,
     socket_mode: bool = False,
+    education: EducationDesk | None = None,
+    scheduler: Scheduler | None = None,
 ) -> SlackApp:
     """The Bolt app with herbot's listeners, recording answers in ``inbox`` (reading conversations through
-    ``calls``, ``None`` without a store) and delivering them through Slack transports registered on ``sender``."""
+    ``calls``, ``None`` without a store) and delivering them through Slack transports registered on ``sender``;
+    education commands go to ``education`` and Slack's scheduled posts to ``scheduler`` (``None``: off)."""
     signing_secret = settings.slack_signing_secret or ""
     oauth_engine = None
     common: dict[str, Any] = {
@@ -161,8 +171,10 @@ def create_slack_app(
     sender.transports.register(SLACK, RESPOND, ResponseUrlTransport(http))
     api_url = settings.slack_api_url or AsyncWebClient.BASE_URL
     sender.transports.register(SLACK, POST, PostMessageTransport(http, api_url=api_url, token_for=token_for))
-    answering = SlackAnswering(services, inbox, calls)
+    answering = SlackAnswering(services, inbox, calls, education=education)
     register_listeners(bolt, answering)
+    if scheduler is not None:
+        scheduler.register(SLACK, scheduled_poster(answering))
     bolt.error(failure_reporter(answering))
     return SlackApp(bolt, oauth_engine, answering=answering, http=http)
 

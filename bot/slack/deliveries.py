@@ -3,10 +3,12 @@
 Two kinds, each with its transport in ``bot.slack.transport``:
 
 - ``("slack", "respond")``: posted to a command's or a button's response URL, as Bolt's ``respond()``
-  posts it. Slack honours a response URL for 30 minutes, so nothing is tried after that (less a margin
-  for the request in flight).
+  posts it: ephemeral, unless the message is for everyone in the channel (``in_channel``: a lesson, a quiz).
+  Slack honours a response URL for 30 minutes, so nothing is tried after that (less a margin for the
+  request in flight).
 - ``("slack", "post")``: ``chat.postMessage`` to a channel and thread, with the token of the workspace the
-  request came from (looked up when sending; tokens are never stored with a delivery).
+  request came from (looked up when sending; tokens are never stored with a delivery); a scheduled post goes
+  to the channel itself, with the token of the workspace it was scheduled in.
 
 The payload is the rendered answer only: never the text of the message it answers.
 """
@@ -24,7 +26,15 @@ from bot.render.slack import SlackMessage
 from bot.slack.inbound import Inbound
 from bot.slack.transport import POST, RESPOND, SLACK
 
-__all__ = ["POST_VALIDITY", "RESPONSE_URL_VALIDITY", "Workspace", "post_delivery", "respond_delivery", "workspace_of"]
+__all__ = [
+    "POST_VALIDITY",
+    "RESPONSE_URL_VALIDITY",
+    "Workspace",
+    "channel_delivery",
+    "post_delivery",
+    "respond_delivery",
+    "workspace_of",
+]
 
 RESPONSE_URL_VALIDITY = timedelta(minutes=30) - timedelta(seconds=30)
 # A threaded answer is still useful later, but not once the conversation has long moved on.
@@ -51,8 +61,11 @@ def respond_delivery(
     response_type: str | None = "ephemeral",
     replace_original: bool = False,
 ) -> NewDelivery:
-    """``message`` for ``response_url``, as ``respond(text=, blocks=, response_type=, replace_original=)``."""
+    """``message`` for ``response_url``, as ``respond(text=, blocks=, response_type=, replace_original=)``; a message
+    for everyone in the channel goes ``in_channel`` whatever ``response_type`` says."""
     payload = {**_content(message), "replace_original": replace_original}
+    if message.in_channel:
+        response_type = "in_channel"
     if response_type is not None:
         payload["response_type"] = response_type
     return NewDelivery(
@@ -68,14 +81,29 @@ def post_delivery(
     inbound: Inbound, message: SlackMessage, *, workspace: Workspace, received_at: datetime
 ) -> NewDelivery:
     """``message`` posted in ``inbound``'s channel and thread, links and media not unfurled."""
+    return _post(inbound.channel, inbound.thread_ts, message, workspace=workspace, received_at=received_at)
+
+
+def channel_delivery(address: Workspace, message: SlackMessage, *, received_at: datetime) -> NewDelivery | None:
+    """``message`` posted in the channel ``address`` names (``channel``, with the ``team_id``, ``enterprise_id``
+    and ``is_enterprise_install`` of its workspace), outside any thread; ``None`` if it names no channel."""
+    channel = address.get("channel")
+    if not isinstance(channel, str) or not channel:
+        return None
+    return _post(channel, None, message, workspace=address, received_at=received_at)
+
+
+def _post(
+    channel: str, thread_ts: str | None, message: SlackMessage, *, workspace: Workspace, received_at: datetime
+) -> NewDelivery:
     target: dict[str, Any] = {
-        "channel": inbound.channel,
+        "channel": channel,
         "team_id": workspace.get("team_id"),
         "enterprise_id": workspace.get("enterprise_id"),
         "is_enterprise_install": bool(workspace.get("is_enterprise_install")),
     }
-    if inbound.thread_ts:
-        target["thread_ts"] = inbound.thread_ts
+    if thread_ts:
+        target["thread_ts"] = thread_ts
     payload = {**_content(message), "unfurl_links": False, "unfurl_media": False}
     return NewDelivery(surface=SLACK, kind=POST, target=target, payload=payload, not_after=received_at + POST_VALIDITY)
 

@@ -1,4 +1,5 @@
-"""Slack payloads -> what herbot needs: the text to answer, the conversation, where to reply.
+"""Slack payloads -> what herbot needs: the text to answer, the conversation, where to reply, and the place
+(workspace, channel, person) an education command came from.
 
 Side-effect-free predicates and parsers, so the routing decisions are testable on their own.
 """
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.education.views import Place
 from bot.engine import FIELDS, Report, report_fields, report_from_fields
 from bot.errors import InvalidValue
 
@@ -24,21 +26,27 @@ __all__ = [
     "from_event",
     "is_answerable_message",
     "is_answered_edit",
+    "place_of",
+    "place_of_action",
     "reply_target",
     "request_key",
 ]
 
 _LEADING_MENTIONS = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*)+")
+# Slack's team, channel and user ids: a place is made only of ids of this shape, so its keys parse back.
+_SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
 
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One message to answer: its text, the conversation it belongs to, and the thread to reply in."""
+    """One message to answer: its text, the conversation it belongs to, the thread to reply in, and where it came
+    from (``None`` when its ids are missing: it is then answered, but never as an education command)."""
 
     text: str
     conversation: str
     channel: str
     thread_ts: str | None
+    place: Place | None = None
 
 
 def request_key(body: Mapping[str, Any]) -> str | None:
@@ -86,7 +94,8 @@ def from_event(body: Mapping[str, Any]) -> Inbound:
     if event.get("type") == "app_mention":
         thread = thread or event.get("ts")
     key = f"slack:{_team(body)}:{channel}:{thread or 'dm'}"
-    return Inbound(strip_leading_mentions(str(event.get("text") or "")), key, channel, thread)
+    place = place_of(body, channel=channel, user=event.get("user"), direct=event.get("channel_type") == "im")
+    return Inbound(strip_leading_mentions(str(event.get("text") or "")), key, channel, thread, place)
 
 
 def _mentions(text: object, user_id: str | None) -> bool:
@@ -149,7 +158,9 @@ def from_command(body: Mapping[str, Any]) -> Inbound:
     """A ``/her2`` command: one conversation per person per channel."""
     channel = str(body.get("channel_id") or "-")
     key = f"slack:{_team(body)}:{channel}:command:{body.get('user_id') or '-'}"
-    return Inbound(str(body.get("text") or "").strip(), key, channel, None)
+    direct = body.get("channel_name") == "directmessage"
+    place = place_of(body, channel=channel, user=body.get("user_id"), direct=direct)
+    return Inbound(str(body.get("text") or "").strip(), key, channel, None, place)
 
 
 def from_action(body: Mapping[str, Any], text: str) -> Inbound:
@@ -165,7 +176,50 @@ def from_action(body: Mapping[str, Any], text: str) -> Inbound:
         thread = None
     else:
         key = f"slack:{_team(body)}:{channel}:{thread}"
-    return Inbound(text, key, channel, thread)
+    return Inbound(text, key, channel, thread, place_of_action(body))
+
+
+def place_of_action(body: Mapping[str, Any]) -> Place | None:
+    """Where a button was clicked: the channel of the message it is on, and the person who clicked."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "-")
+    return place_of(body, channel=channel, user=(body.get("user") or {}).get("id"), direct=False)
+
+
+def place_of(body: Mapping[str, Any], *, channel: str, user: object, direct: bool) -> Place | None:
+    """The place of a request from ``user`` in ``channel``: ids only (``slack:T1:C1``, ``slack:T1:U1``), and the
+    address a later post in the channel goes to. A DM (``direct``, or a ``D…`` channel) is the person's own.
+
+    >>> place = place_of({"team_id": "T1"}, channel="D1", user="U1", direct=False)
+    >>> place.team, place.channel, place.person, place.direct, place.address["channel"]
+    ('slack:T1', 'slack:T1:D1', 'slack:T1:U1', True, 'D1')
+    >>> place_of({"team_id": "T1"}, channel="C1", user="U1:x", direct=False) is None
+    True
+    """
+    team = _team(body)
+    if not all(isinstance(part, str) and _SLACK_ID.fullmatch(part) for part in (team, channel, user)):
+        return None
+    return Place(
+        surface="slack",
+        team=f"slack:{team}",
+        channel=f"slack:{team}:{channel}",
+        person=f"slack:{team}:{user}",
+        direct=direct or channel.startswith("D"),
+        address=_address(body, channel),
+    )
+
+
+def _address(body: Mapping[str, Any], channel: str) -> dict[str, Any]:
+    """What a post in ``channel`` needs to find the workspace's bot token (``bot.slack.deliveries``)."""
+    authorization = next(iter(body.get("authorizations") or ()), None) or {}
+    enterprise = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    installed = body.get("is_enterprise_install", authorization.get("is_enterprise_install"))
+    return {
+        "channel": channel,
+        "team_id": body.get("team_id") or (body.get("team") or {}).get("id") or authorization.get("team_id"),
+        "enterprise_id": enterprise or authorization.get("enterprise_id"),
+        "is_enterprise_install": installed is True or installed == "true",
+    }
 
 
 def encode_values(values: Report) -> str:

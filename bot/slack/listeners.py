@@ -3,7 +3,7 @@
 The ack comes last: Bolt (with ``process_before_response``) sends the HTTP response only once the
 listener returned, so Slack hears "received" only for a request whose answer is recorded. Requests
 herbot does not answer (channel chatter, edits of messages it never answered) are acked with nothing
-recorded.
+recorded. A quiz button is answered privately, at the click's response URL, whoever posted the question.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.delivery import NewDelivery
 from bot.render.slack import SHOW_REASONING_ACTION, SlackMessage
+from bot.render.slack_education import QUIZ_ACTION, read_quiz_choice
 from bot.slack.answering import SlackAnswering, SlackDeliver
 from bot.slack.deliveries import post_delivery, respond_delivery, workspace_of
 from bot.slack.inbound import (
@@ -29,6 +30,7 @@ from bot.slack.inbound import (
     from_event,
     is_answerable_message,
     is_answered_edit,
+    place_of_action,
     request_key,
 )
 
@@ -79,6 +81,14 @@ def register_listeners(app: AsyncApp, answering: SlackAnswering) -> None:
         await answering.reply(inbox_key(body), inbound, deliver)
         await ack()
 
+    @app.action(QUIZ_ACTION)
+    async def quiz_answer(ack: Any, body: dict, action: dict) -> None:
+        # Only the clicker sees whether they were right: privately, beside the question, which stays as it is.
+        choice = read_quiz_choice(str(action.get("value") or ""))
+        deliver = respond_to(body, answering.now())
+        await answering.answer_quiz_click(inbox_key(body), place_of_action(body), choice, deliver)
+        await ack()
+
 
 def _register_edit_listener(app: AsyncApp, answering: SlackAnswering) -> None:
     @app.event({"type": "message", "subtype": "message_changed"})
@@ -105,7 +115,8 @@ def respond_to(
     response_type: str | None = "ephemeral",
     replace_original: bool = False,
 ) -> SlackDeliver:
-    """Answers go to the request's response URL, as ``respond()`` would post them."""
+    """Answers go to the request's response URL, as ``respond()`` would post them: as ``response_type`` says,
+    or for everyone in the channel when the message is (``SlackMessage.in_channel``)."""
     url = body.get("response_url")
 
     def deliver(message: SlackMessage) -> list[NewDelivery]:
