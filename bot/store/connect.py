@@ -102,7 +102,7 @@ def _postgres_connect_args(query: Any) -> dict[str, Any]:
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     _switch_to_wal(dbapi_connection)
-    # SQLite leaves foreign keys off per connection; lesson_posts cascades on them.
+    # SQLite leaves foreign keys off per connection: on, so that any foreign key behaves as on PostgreSQL.
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
