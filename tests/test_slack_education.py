@@ -20,22 +20,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from databases import FakeClock
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
 from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
 from slack_requests import SIGNING_SECRET, command_body, direct_message, event_body, mention, new_trigger_id
 
-from bot.delivery import Inbox, Sender, StoreCalls
-from bot.education.desk import EducationDesk
-from bot.education.scheduler import Scheduler
-from bot.education.service import EducationService
+from bot.education.scheduler import Scheduler, Scheduling
 from bot.knowledge.education import Curriculum, QuizQuestion, load_curriculum
 from bot.render.environment import escape_mrkdwn
+from bot.server import DELIVERY, DeliveryOptions, create_server
 from bot.services import Services
 from bot.settings import Settings
-from bot.slack import create_slack_app, slack_routes
 from bot.store import Store
 
 QUIZ_BUTTON = re.compile(r"^herbot_quiz_\d+$")
@@ -88,7 +85,8 @@ class School:
 async def school(
     slack_api: FakeSlackApi, store: Store, make_services: Callable[[Store], Services], sqlite_url: str
 ) -> AsyncIterator[School]:
-    """Slack's app with education on the store, its routes served, its sender delivering (interim wiring)."""
+    """herbot's real server with Slack on and education on its store, reading an injected clock; the background
+    scheduler polls hourly, so only the test's own ``post_due`` posts."""
     clock = FakeClock()
     settings = Settings(
         database_url=sqlite_url,
@@ -96,29 +94,14 @@ async def school(
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api.api_url,
     )
-    calls = StoreCalls(store)
-    sender = Sender(calls)
-    service = EducationService(load_curriculum(), store.education, clock=clock)
-    scheduler = Scheduler(service, calls, sender, clock=clock)
-    slack = create_slack_app(
-        settings,
-        make_services(store),
-        inbox=Inbox(calls, sender),
-        sender=sender,
-        calls=calls,
-        education=EducationDesk(service, calls),
-        scheduler=scheduler,
-    )
-    app = web.Application()
-    app.add_routes(slack_routes(slack, signing_secret=SIGNING_SECRET))
+    options = DeliveryOptions(clock=clock, scheduling=Scheduling(poll=timedelta(hours=1)))
+    app = create_server(settings, make_services(store), purge=None, delivery_options=options)
+    scheduler = app[DELIVERY].scheduler
+    assert scheduler is not None
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
-    await sender.start()
     async with ClientSession() as http:
         yield School(Herbot(server, http), slack_api, scheduler, clock, store, load_curriculum())
-    await sender.close()
-    await slack.close()
-    calls.close()
     await server.close()
 
 
