@@ -31,6 +31,7 @@ __all__ = [
     "Conversation",
     "TeamsUser",
     "bot_id",
+    "card_action",
     "channel",
     "channel_mention",
     "channel_thread",
@@ -261,6 +262,35 @@ def message_back(
         "entities": [{"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}],
     }
     return activity if value is None else activity | {"value": value}
+
+
+def card_action(
+    verb: str,
+    data: dict[str, Any] | None,
+    *,
+    service_url: str,
+    reply_to_id: str,
+    conversation: Conversation | None = None,
+    sender: TeamsUser = ALICE,
+    trigger: str = "manual",
+    app_id: str = APP_ID,
+) -> dict[str, Any]:
+    """An Adaptive Card's ``Action.Execute``, as Teams invokes the bot with it: a click on one of its buttons
+    (``trigger`` ``manual``), or the card's ``refresh`` when Teams shows it (``automatic``). ``data`` is the
+    action's data as the card holds it (``None``: the action had none); ``reply_to_id`` is the card's message."""
+    conversation = conversation or personal_chat(sender)
+    activity = _base("invoke", conversation, sender, service_url, None, app_id)
+    activity["id"] = f"f:{uuid.uuid4()}"
+    action: dict[str, Any] = {"type": "Action.Execute", "id": "", "verb": verb}
+    if data is not None:
+        action["data"] = data
+    activity["channelData"]["source"] = {"name": "message"}
+    return activity | {
+        "name": "adaptiveCard/action",
+        "value": {"action": action, "trigger": trigger},
+        "replyToId": reply_to_id,
+        "entities": [{"type": "clientInfo", "locale": "en-GB", "country": "GB", "platform": "Web"}],
+    }
 
 
 def conversation_update(

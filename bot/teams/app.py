@@ -12,6 +12,8 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.delivery import Inbox, Sender, StoreCalls
+from bot.education.desk import EducationDesk
+from bot.education.scheduler import Scheduler
 from bot.posting import JsonPoster
 from bot.services import Services
 from bot.settings import Settings
@@ -22,6 +24,7 @@ from bot.teams.checking import TokenCheck
 from bot.teams.failures import failure_reporter
 from bot.teams.references import ReferenceBook
 from bot.teams.routes import messages_route
+from bot.teams.scheduled import scheduled_poster
 from bot.teams.tokens import BotTokens
 from bot.teams.transport import POST, REPLY, TEAMS, ConnectorTransport
 
@@ -52,10 +55,18 @@ class TeamsApp:
 
 
 def create_teams_app(
-    settings: Settings, services: Services, *, inbox: Inbox, sender: Sender, calls: StoreCalls | None
+    settings: Settings,
+    services: Services,
+    *,
+    inbox: Inbox,
+    sender: Sender,
+    calls: StoreCalls | None,
+    education: EducationDesk | None = None,
+    scheduler: Scheduler | None = None,
 ) -> TeamsApp:
-    """The Teams surface, its replies registered with ``sender`` as ``("teams", "reply")`` and ``("teams", "post")``."""
-    answering = TeamsAnswering(services, inbox, calls)
+    """The Teams surface, its replies registered with ``sender`` as ``("teams", "reply")`` and ``("teams", "post")``;
+    with ``education``, lessons and quizzes (clicks answered in place), and its scheduled posts with ``scheduler``."""
+    answering = TeamsAnswering(services, inbox, calls, education=education)
     authentication = create_authentication(settings)
     adapter = CloudAdapter(authentication)
     adapter.on_turn_error = failure_reporter(answering)
@@ -63,6 +74,8 @@ def create_teams_app(
     transport = ConnectorTransport(poster, BotTokens(configuration_of(settings)))
     sender.transports.register(TEAMS, REPLY, transport)
     sender.transports.register(TEAMS, POST, transport)
+    if scheduler is not None and calls is not None:
+        scheduler.register(TEAMS, scheduled_poster(answering, calls.store))
     bot = HerbotTeamsBot(answering, ReferenceBook(calls))
     app_configured = has_credentials(settings)
     tokens = TokenCheck(authentication, off_loop=app_configured)

@@ -2,12 +2,11 @@
 
 Each handler is a few lines: parse the activity (``bot.teams.inbound``), have ``TeamsAnswering`` answer and
 record it, return. The reply itself leaves through the outbox (``bot.teams.transport``), so nothing is sent
-from inside the turn and a redelivered activity is answered once.
+from inside the turn and a redelivered activity is answered once. A quiz click is the exception: its invoke
+is answered in the HTTP response with the card that person sees (``bot.teams.invokes``).
 """
 
 from __future__ import annotations
-
-from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
@@ -15,6 +14,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from bot.teams.answering import TeamsAnswering
 from bot.teams.deliveries import post_delivery, reply_delivery
 from bot.teams.inbound import added_bot, from_message, reply_target, request_key
+from bot.teams.invokes import answer_invoke
 from bot.teams.references import ReferenceBook
 
 __all__ = ["HerbotTeamsBot"]
@@ -52,7 +52,7 @@ class HerbotTeamsBot(TeamsActivityHandler):
         await self._references.remember(turn_context.activity)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        # herbot's cards ask follow-ups as messages (messageBack) and show reasoning client-side (toggles): no
-        # invoke is implemented. botbuilder's own dispatch answers a malformed adaptiveCard/action with a body
-        # it cannot serialise (a 500), so every invoke is declined here.
-        return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)
+        # Quiz clicks (Action.Execute) are answered with the clicker's own card; every other invoke is declined
+        # here with 501. Not botbuilder's own dispatch: it answers a malformed adaptiveCard/action with a body it
+        # cannot serialise (a 500).
+        return await answer_invoke(self._answering, turn_context.activity)

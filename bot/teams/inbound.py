@@ -17,6 +17,8 @@ from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount
 
+from bot.education.views import Place
+
 __all__ = [
     "GROUP_CHAT",
     "SCOPES",
@@ -28,6 +30,7 @@ __all__ = [
     "conversation_key",
     "from_message",
     "message_text",
+    "place_of",
     "reply_target",
     "request_key",
     "tenant_of",
@@ -40,6 +43,7 @@ SCOPES = (PERSONAL, GROUP_CHAT, CHANNEL)
 _MAX_TENANT = 128  # a tenant id is a GUID; anything far longer is not one
 _MENTION_TAG = re.compile(r"</?at>", re.IGNORECASE)
 _KEY_CHARS = 32
+_MAX_PERSON = 128  # an Entra object id is a GUID, a Teams user id some 60 characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +70,14 @@ class ReplyTarget:
 
 @dataclass(frozen=True, slots=True)
 class TeamsInbound:
-    """One message to answer: its text (the bot's mention removed), its conversation, and where to reply."""
+    """One message to answer: its text (the bot's mention removed), its conversation, where to reply, and the
+    education place it comes from (``None``: no one to name, so no lesson or quiz is kept for it)."""
 
     text: str
     conversation: str
     request_key: str
     reply: ReplyTarget
+    place: Place | None = None
 
 
 def from_message(activity: Activity) -> TeamsInbound:
@@ -81,6 +87,7 @@ def from_message(activity: Activity) -> TeamsInbound:
         conversation=conversation_key(activity),
         request_key=request_key(activity),
         reply=reply_target(activity),
+        place=place_of(activity),
     )
 
 
@@ -178,6 +185,35 @@ def address_of(activity: Activity) -> ConversationAddress:
         "user_id": _user_id(activity) if scope == PERSONAL else None,
     }
     return ConversationAddress(f"teams:{_digest(conversation_id)}", scope, tenant, address)
+
+
+def place_of(activity: Activity) -> Place | None:
+    """Where an education command or a quiz click comes from: the person, the chat or channel, the tenant.
+
+    The channel is the conversation a later post reaches (``address_of``: a channel, not one of its reply
+    chains), so its key finds the stored conversation reference; ids only, never a name.
+
+    >>> chat = {"id": "a:1x", "conversationType": "personal", "tenantId": "t-1"}
+    >>> said = {"conversation": chat, "from": {"id": "29:1a", "aadObjectId": "0f4b"}, "serviceUrl": "https://s/"}
+    >>> place = place_of(Activity().deserialize(said))
+    >>> (place.team, place.person, place.direct, place.address == {"reference_key": place.channel})
+    ('teams:t-1', 'teams:t-1:0f4b', True, True)
+    """
+    user = _person(activity.from_property)
+    if not user or not _conversation_id(activity):
+        return None
+    tenant = tenant_of(activity) or ""
+    if len(user) > _MAX_PERSON:
+        user = _digest(user)
+    found = address_of(activity)
+    return Place(
+        surface="teams",
+        team=f"teams:{tenant}",
+        channel=found.key,
+        person=f"teams:{tenant}:{user}",
+        direct=found.scope == PERSONAL,
+        address={"reference_key": found.key},
+    )
 
 
 def tenant_of(activity: Activity) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
@@ -52,7 +53,7 @@ def messages_route(adapter: CloudAdapter, bot: Bot, tokens: TokenCheck, *, app_c
             return web.json_response({"error": checked.reason}, status=checked.status)
         invoke_response = await adapter.process_activity(checked, activity, bot.on_turn)
         if invoke_response is not None:
-            return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
+            return web.json_response(_invoke_body(invoke_response.body), status=invoke_response.status)
         return web.Response(status=201)
 
     return web.post(PATH, api_messages)
@@ -83,6 +84,13 @@ async def read_activity(request: web.Request) -> Activity | Refusal:
         # Replies in the HTTP response: herbot answers through the outbox only, so that it answers once.
         return Refusal(400, "expectReplies delivery is not supported")
     return activity
+
+
+def _invoke_body(body: Any) -> Any:
+    """An invoke response's body as JSON: herbot's own (a quiz card) already is; botbuilder's models are serialised."""
+    if body is None or isinstance(body, dict):
+        return body
+    return serializer_helper(body)
 
 
 def _forwarded(request: web.Request) -> Refusal | None:
