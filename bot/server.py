@@ -123,7 +123,7 @@ DELIVERY = web.AppKey("delivery", ServerDelivery)
 def _create_delivery(services: Services, options: DeliveryOptions) -> ServerDelivery:
     store = services.store
     calls = StoreCalls(store, timeout=options.store_timeout_s) if store is not None else None
-    sender = Sender(calls, lease=options.lease, poll=options.poll)
+    sender = Sender(calls, lease=options.lease, poll=options.poll, clock=options.clock)
     readiness = StoreReadiness(calls) if calls is not None else None
     if calls is None:
         return ServerDelivery(calls, sender, Inbox(calls, sender), readiness, options)

@@ -128,7 +128,6 @@ _EXAMPLES = {
     Cadence.WEEKDAYS: "schedule weekdays 08:30",
     Cadence.WEEKLY: "schedule weekly MON 08:30",
 }
-_MAX_ECHO = 40
 # Files beside the zones in a system's zoneinfo directory: the machine's own zone, and tzdata's placeholder.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "factory"})
 
@@ -179,7 +178,7 @@ def _schedule(rest: str, *, explicit: bool) -> ScheduleCommand | None:
     if first == "off":
         return ScheduleCommand(off=True) if len(words) == 1 else _error(f"nothing follows schedule off; use {_FORM}")
     if first not in tuple(Cadence):
-        return _error(f"{_quoted(words[0])} is not daily, weekdays, weekly or off; use {_FORM}")
+        return _error(f"the word after schedule is not daily, weekdays, weekly or off; use {_FORM}")
     cadence = Cadence(first)
     words = words[1:]
     weekday = None
@@ -188,7 +187,7 @@ def _schedule(rest: str, *, explicit: bool) -> ScheduleCommand | None:
             return _error(f"weekly needs a day before the time: {_EXAMPLES[cadence]} [time zone]")
         weekday = _WEEKDAYS.get(words[0].casefold())
         if weekday is None:
-            return _error(f"no such day: {_quoted(words[0])}; use mon, tue, wed, thu, fri, sat, sun or the full name")
+            return _error("the word after weekly is not a day; use mon, tue, wed, thu, fri, sat, sun or the full name")
         words = words[1:]
     if not words:
         return _error(f"missing time: use {_EXAMPLES[cadence]} [time zone] (24-hour HH:MM)")
@@ -200,8 +199,7 @@ def _schedule(rest: str, *, explicit: bool) -> ScheduleCommand | None:
         # "America/New York": a zone name spells its spaces as underscores.
         zone = _zone_named("_".join(words[1:]))
         if zone is None:
-            named = _quoted(" ".join(words[1:]))
-            return _error(f"no such time zone: {named}; use an IANA name such as Europe/London")
+            return _error("the time zone is not one I know; use an IANA name such as Europe/London")
     return ScheduleCommand(Timing(cadence, weekday, at, zone))
 
 
@@ -209,11 +207,11 @@ def _time(word: str, cadence: Cadence) -> datetime.time | ScheduleCommand:
     """The 24-hour ``H:MM`` or ``HH:MM`` time in ``word``, or the error that says why it is not one."""
     match = _TIME.match(word)
     if match is None:
-        return _error(f"not a time: {_quoted(word)}; use 24-hour HH:MM, e.g. {_EXAMPLES[cadence]}")
+        return _error(f"the time is not a 24-hour HH:MM time; use, e.g., {_EXAMPLES[cadence]}")
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
         return _error(
-            f"no such time: {_quoted(word)}; hours are 0 to 23 and minutes 00 to 59, e.g. {_EXAMPLES[cadence]}"
+            f"no such time: hours are 0 to 23 and minutes 00 to 59; use, e.g., {_EXAMPLES[cadence]}"
         )
     return datetime.time(hour, minute)
 
@@ -234,11 +232,6 @@ def _zone_named(text: str) -> str | None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
     return name
-
-
-def _quoted(word: str) -> str:
-    """``word`` in quotes, cut short so an error never repeats a long piece of a message."""
-    return '"' + (word if len(word) <= _MAX_ECHO else word[: _MAX_ECHO - 1] + "…") + '"'
 
 
 def _error(reason: str) -> ScheduleCommand:

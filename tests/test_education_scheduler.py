@@ -331,12 +331,6 @@ SLOT = at("2025-03-01 10:00")
             True,
             SLOT + timedelta(days=3),
             id="days-down-the-last-slot-within-the-limit",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: the scheduler skips a stale slot straight to the first slot after now "
-                "(next_post_at(timing, max(now, slot))), so a missed slot still within max_late after it is "
-                "never posted",
-            ),
         ),
     ],
 )

@@ -134,7 +134,8 @@ def test_a_schedule_is_set_shown_and_turned_off(service: EducationService) -> No
 
 def test_a_malformed_schedule_is_answered_privately_in_one_line(service: EducationService) -> None:
     reply = ask(service, "schedule weekly FUNDAY 25:00")
-    assert reply.public is None and reply.private is not None and "FUNDAY" in reply.private.headline.text
+    assert reply.public is None and reply.private is not None
+    assert "not a day" in reply.private.headline.text and "FUNDAY" not in reply.private.headline.text
 
 
 def test_scheduled_posts_alternate_a_lesson_and_a_quiz_on_it(service: EducationService, curriculum: Curriculum) -> None:

@@ -385,8 +385,9 @@ async def _until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        pytest.param("schedule weekly FUNDAY 25:00", 'no such day: "FUNDAY"', id="day"),
-        pytest.param("schedule daily 25:00", 'no such time: "25:00"', id="time"),
+        pytest.param("schedule weekly FUNDAY 25:00", "the word after weekly is not a day", id="day"),
+        pytest.param("schedule daily 25:00", "no such time: hours are 0 to 23", id="time"),
+        pytest.param("schedule daily 08:30 Jane/Doewright", "the time zone is not one I know", id="zone"),
     ],
 )
 async def test_a_schedule_herbot_cannot_read_gets_a_one_line_private_error(
@@ -396,6 +397,7 @@ async def test_a_schedule_herbot_cannot_read_gets_a_one_line_private_error(
     assert answer.args["response_type"] == "ephemeral"
     headline = answer.args["blocks"][0]["text"]["text"]
     assert error in headline and "\n" not in headline
+    assert not any(word in headline for word in ("FUNDAY", "25:00", "Doewright"))  # never repeats what was typed
     assert school.store.education.schedule("slack:T1:C1") is None
 
 

@@ -433,12 +433,13 @@ async def test_education_keeps_ids_and_option_ids_only_never_names_or_what_was_t
 
     tables = MetaData()
     tables.reflect(teaching.store.engine)
-    kept = [
-        json.dumps([list(row) for row in connection.execute(select(table))], default=str)
-        for table in tables.sorted_tables
-        if table.name.startswith("education_") or table.name == "conversation_references"
-        for connection in [teaching.store.engine.connect()]
-    ]
+    # One connection, closed: an open one would hold its transaction and keep the test schema from being dropped.
+    with teaching.store.engine.connect() as connection:
+        kept = [
+            json.dumps([list(row) for row in connection.execute(select(table))], default=str)
+            for table in tables.sorted_tables
+            if table.name.startswith("education_") or table.name == "conversation_references"
+        ]
     stored = "\n".join(kept)
     assert person(ALICE) in stored and person(BOB) in stored
     assert [

@@ -102,20 +102,30 @@ class Scheduler:
         )
         posted = 0
         for schedule in claimed:
-            posted += await self._post(schedule, now)
+            try:
+                posted += await self._post(schedule, now)
+            except StoreUnavailable:
+                raise
+            except Exception as error:  # one schedule's failure leaves the others to post; its claim lapses
+                log.error("scheduled post failed schedule=%d error=%s", schedule.id, type(error).__name__)
         if posted:
             self._sender.kick()
         return posted
 
     async def _post(self, schedule: ScheduleRecord, now: datetime) -> int:
         store = self._calls.store.education
-        slot = schedule.next_due_at
-        following = next_post_at(timing_of(schedule), max(now, slot))
-        if now - slot > self._scheduling.max_late:
+        claimed = schedule.next_due_at
+        timing = timing_of(schedule)
+        slot = latest_slot(timing, claimed, now)  # while every process was down, several may have passed
+        following = next_post_at(timing, max(now, slot))
+        missed = now - slot > self._scheduling.max_late
+        if missed or slot != claimed:
+            late_s = (now - claimed).total_seconds()
+            log.warning("scheduled post skipped schedule=%d late_s=%.0f", schedule.id, late_s)
+        if missed:
             await self._calls.run(
-                store.skip_schedule_slot, schedule.id, owner=self.owner, slot=slot, next_due_at=following
+                store.skip_schedule_slot, schedule.id, owner=self.owner, slot=claimed, next_due_at=following
             )
-            log.warning("scheduled post skipped schedule=%d late_s=%.0f", schedule.id, (now - slot).total_seconds())
             return 0
         poster = self._posters.get(schedule.surface)
         channel = await self._calls.run(store.channel, schedule.channel_key)
@@ -126,12 +136,14 @@ class Scheduler:
         reply, post = await self._calls.run(
             self._service.scheduled, schedule.channel_key, posts_made=schedule.posts_made, seed=seed
         )
-        deliveries = [_marked(d, schedule) for d in poster(reply, schedule, channel.address)]
+        # A poster may read the store (Teams looks up the conversation reference): on the store's threads.
+        drawn = await self._calls.run(poster, reply, schedule, channel.address)
+        deliveries = [_marked(d, schedule) for d in drawn]
         done = await self._calls.run(
             store.complete_schedule_post,
             schedule.id,
             owner=self.owner,
-            slot=slot,
+            slot=claimed,
             next_due_at=following,
             request_key=f"schedule:{schedule.id}:{slot.isoformat()}",
             deliveries=deliveries,
@@ -155,6 +167,13 @@ class Scheduler:
             )
             await self._calls.run(store.add_notice, team, notice)
             log.warning("schedule turned off surface=%s reason=%s", surface, reason)
+
+
+def latest_slot(timing: Timing, slot: datetime, now: datetime) -> datetime:
+    """The last slot at or before ``now``, from ``slot`` on (``slot`` itself if the next one is still to come)."""
+    while (following := next_post_at(timing, slot)) <= now:
+        slot = following
+    return slot
 
 
 def timing_of(schedule: ScheduleRecord) -> Timing:
