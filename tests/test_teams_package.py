@@ -21,7 +21,7 @@ APP_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 OTHER_ID = "ffffffff-0000-4000-8000-000000000001"
 SCHEMA = Path(__file__).parent / "data" / "teams" / "MicrosoftTeams.schema.json"
 SCOPES = ["personal", "team", "groupChat"]
-COMMANDS = ["help", "classify", "learn", "quiz"]
+COMMANDS = ["help", "classify", "learn", "quiz", "scores", "schedule"]
 ALLOWED = "the Azure Bot's Microsoft App ID, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
 # The schema declares draft-04, but Microsoft's own validator (Ajv) also applies ``const`` and ``if``/``then``,
 # which draft-04 does not know; this validator applies them too. Every $ref in the schema is local.
