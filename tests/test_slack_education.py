@@ -1,7 +1,8 @@
 """Channel education on Slack end to end: signed requests into the real server, answers at the fake Web API.
 
 Lessons and quizzes are posted for everyone (``in_channel``), a click is answered privately at the click's
-response URL and counted once per person, scores show the channel's top ten as mentions built from ids, and
+response URL and counted once per person, scores show the channel's top ten as mentions built from ids (to
+the asker alone: ephemeral at a command's response URL, ``chat.postEphemeral`` for a mention), and
 schedules are set, shown, posted by the scheduler (``chat.postMessage``, naming who set them) and stopped. The
 education service and the scheduler read an injected clock; nothing waits on the wall clock.
 """
@@ -266,6 +267,50 @@ async def test_a_lessons_quiz_button_asks_on_that_lesson_in_its_thread(school: S
     [post] = api.answered("chat.postMessage")
     assert (post.args["channel"], post.args["thread_ts"]) == ("C1", "1000.1")
     assert school.question_of(quiz_buttons(valid_blocks(post.args["blocks"]))[0]).lesson_id == lesson.id
+
+
+# --- what only the asker may see, asked by a mention -------------------------------------------------------------
+
+EPHEMERAL = "chat.postEphemeral"
+POST = "chat.postMessage"
+
+
+@pytest.mark.parametrize(
+    ("event", "method", "thread"),
+    [
+        pytest.param(mention("scores", ts="70.1"), EPHEMERAL, "70.1", id="scores-mention"),
+        pytest.param(mention("scores", ts="70.2", thread_ts="70.0"), EPHEMERAL, "70.0", id="scores-in-a-thread"),
+        pytest.param(mention("schedule daily 25:00", ts="70.3"), EPHEMERAL, "70.3", id="private-error-mention"),
+        pytest.param(mention("learn", ts="70.4"), POST, "70.4", id="learn-mention"),
+        pytest.param(direct_message("scores", ts="70.5"), POST, None, id="scores-dm"),
+    ],
+)
+async def test_a_reply_only_the_asker_may_see_goes_to_them_alone_when_they_asked_in_a_channel(
+    school: School, event: dict[str, Any], method: str, thread: str | None
+) -> None:
+    api = school.slack_api
+    assert await school.herbot.post(event_body(event, event_id=f"Ev{event['ts']}"), JSON) == 200
+    await api.wait_for(lambda: api.answered(method))
+    [reply] = api.received(EPHEMERAL) + api.received(POST)  # one delivery is recorded: nothing else can follow
+    assert (reply.method, reply.token, reply.args["channel"], reply.args.get("thread_ts")) == (
+        method,
+        BOT_TOKEN,
+        event["channel"],
+        thread,
+    )
+    assert reply.args.get("user") == ("U1" if method == EPHEMERAL else None)
+    valid_blocks(reply.args["blocks"])
+
+
+async def test_scores_asked_by_a_mention_that_slack_rate_limits_are_retried_and_shown_to_the_asker_once(
+    school: School,
+) -> None:
+    api = school.slack_api
+    api.rate_limit(EPHEMERAL, retry_after=1)
+    assert await school.herbot.post(event_body(mention("scores", ts="80.1"), event_id="EvScores"), JSON) == 200
+    await api.wait_for(lambda: api.answered(EPHEMERAL))
+    assert [call.status for call in api.received(EPHEMERAL)] == [429, 200]
+    assert api.answered(EPHEMERAL)[0].args["user"] == "U1" and api.received(POST) == []
 
 
 # --- scores ----------------------------------------------------------------------------------------------------

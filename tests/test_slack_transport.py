@@ -10,9 +10,10 @@ from fakes.slack_api import BOT_TOKEN, RESPONSE_URL, FakeSlackApi, Fault
 
 from bot.delivery import PermanentDelivery, RetryableDelivery
 from bot.posting import JsonPoster
-from bot.slack.transport import PostMessageTransport, ResponseUrlTransport
+from bot.slack.transport import EphemeralTransport, PostMessageTransport, ResponseUrlTransport
 
 POST = "chat.postMessage"
+EPHEMERAL = "chat.postEphemeral"
 PAYLOAD = {"text": "HER2-low means", "blocks": []}
 TIMEOUT_S = 0.3
 
@@ -29,6 +30,10 @@ POST_CASES = [
     pytest.param(Fault(error="token_revoked"), PermanentDelivery(reason="token_revoked"), id="token_revoked"),
     pytest.param(Fault(error="account_inactive"), PermanentDelivery(reason="account_inactive"), id="inactive"),
     pytest.param(Fault(error="msg_too_long"), PermanentDelivery(reason="msg_too_long"), id="msg_too_long"),
+]
+EPHEMERAL_CASES = [
+    *POST_CASES,
+    pytest.param(Fault(error="user_not_in_channel"), PermanentDelivery(reason="user_not_in_channel"), id="not-member"),
 ]
 RESPOND_CASES = [
     pytest.param(None, None, id="accepted"),
@@ -87,6 +92,40 @@ async def test_chat_post_message_goes_to_the_target_with_the_workspace_token(
         "1.1",
         PAYLOAD["text"],
     )
+
+
+@pytest.mark.parametrize(("fault", "expected"), EPHEMERAL_CASES)
+async def test_chat_post_ephemeral(
+    http: JsonPoster, slack_api: FakeSlackApi, fault: Fault | None, expected: Exception | None
+) -> None:
+    if fault is not None:
+        slack_api.inject(EPHEMERAL, fault)
+    transport = EphemeralTransport(http, api_url=slack_api.api_url, token_for=bot_token)
+    assert same(await outcome(transport.send({"channel": "C1", "thread_ts": "1.1", "user": "U1"}, PAYLOAD)), expected)
+
+
+async def test_chat_post_ephemeral_goes_to_the_user_alone_in_the_target_thread(
+    http: JsonPoster, slack_api: FakeSlackApi
+) -> None:
+    transport = EphemeralTransport(http, api_url=slack_api.api_url, token_for=bot_token)
+    await transport.send({"channel": "C1", "thread_ts": "1.1", "user": "U1", "team_id": "T1"}, PAYLOAD)
+    [call] = slack_api.delivered(EPHEMERAL)
+    assert (call.token, call.args["channel"], call.args["thread_ts"], call.args["user"], call.args["text"]) == (
+        BOT_TOKEN,
+        "C1",
+        "1.1",
+        "U1",
+        PAYLOAD["text"],
+    )
+    assert "team_id" not in call.args and slack_api.received(POST) == []
+
+
+async def test_an_ephemeral_delivery_without_a_user_is_refused_for_good_and_never_posted(
+    http: JsonPoster, slack_api: FakeSlackApi
+) -> None:
+    transport = EphemeralTransport(http, api_url=slack_api.api_url, token_for=bot_token)
+    assert same(await outcome(transport.send({"channel": "C1"}, PAYLOAD)), PermanentDelivery(reason="no_user"))
+    assert slack_api.calls == []
 
 
 @pytest.mark.parametrize(("fault", "expected"), RESPOND_CASES)

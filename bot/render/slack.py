@@ -68,11 +68,13 @@ def follow_up_action(index: int) -> str:
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
     """A message ready for ``chat.postMessage``: fallback ``text`` and Block Kit ``blocks``; ``in_channel``: posted
-    for everyone in the channel even when it answers through a response URL (a lesson, a quiz)."""
+    for everyone in the channel even when it answers through a response URL (a lesson, a quiz); ``for_asker``:
+    only the person who asked may see it, even when they asked in a channel (their scores, a private reply)."""
 
     text: str
     blocks: tuple[Block, ...]
     in_channel: bool = False
+    for_asker: bool = False
 
     def block_dicts(self) -> list[dict[str, Any]]:
         """The blocks as the Web API takes them; slack_sdk validates each one and raises if it is invalid."""

@@ -10,7 +10,7 @@ A public reply (posted for everyone), top to bottom::
     context   Set by <@U…>  /  Scheduled by <@U…>                         (who set a schedule, turned scores off)
     context   disclaimer                                                  (always last)
 
-Scores, shown only to the person who asked::
+Scores, shown only to the person who asked (``for_asker``, as is any private reply)::
 
     section   *Scores in this channel*  1. <@U…>: 5 right of 6 ...        or that the leaderboard is off
     context   You: rank 3, 4 right of 6 · lessons done: 2 of 12
@@ -213,14 +213,14 @@ class SlackEducationRenderer:
 
     def render(self, reply: Reply, *, scheduled_by: str | None = None) -> SlackMessage:
         """``reply`` as Slack shows it: its public part for everyone (``in_channel``), else its private part and
-        scores for the asker. ``scheduled_by`` names who set the schedule a post comes from."""
+        scores for the asker alone (``for_asker``). ``scheduled_by`` names who set the schedule a post comes from."""
         if reply.public is not None or reply.quiz is not None:
             named = (SCHEDULED_BY, scheduled_by) if scheduled_by else (SET_BY, reply.by)
             return self._public(reply.public, reply.quiz, named)
         if reply.standings is not None:
             return self._scores(reply.standings, reply.private)
         if reply.private is not None:
-            return self._answers.render(reply.private)
+            return replace(self._answers.render(reply.private), for_asker=True)
         raise ValueError("an education reply with nothing to show")
 
     def _public(
@@ -286,7 +286,7 @@ class SlackEducationRenderer:
         if sources and scores.confusions:
             blocks += [DividerBlock(), *_contexts([self._template("references.mrkdwn.j2", sources=sources)])]
         blocks += _contexts([self._template("disclaimer.mrkdwn.j2", disclaimer=DISCLAIMER)])
-        return SlackMessage(text=SCORES_FALLBACK, blocks=tuple(blocks))
+        return SlackMessage(text=SCORES_FALLBACK, blocks=tuple(blocks), for_asker=True)
 
     def _follow_ups(self, follow_ups: Sequence[str]) -> list[Block]:
         asks = [ask for ask in follow_ups if ask.strip()][:MAX_FOLLOW_UPS]

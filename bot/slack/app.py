@@ -2,7 +2,7 @@
 
 Bolt runs with ``process_before_response``: a listener answers, records the answer (``bot.slack.answering``)
 and acks, and only then does Bolt send its HTTP response, so nothing acknowledged is lost. The answers are
-delivered by the delivery sender through the two Slack transports this module registers on it. Anything a
+delivered by the delivery sender through the three Slack transports this module registers on it. Anything a
 listener did not expect ends in Bolt's global error handler (``bot.slack.failures``), once. With channel
 education on, commands such as ``learn`` and ``quiz`` go to its desk, and the scheduler posts a channel's
 scheduled lessons through ``bot.slack.scheduled``.
@@ -35,7 +35,16 @@ from bot.slack.answering import SlackAnswering
 from bot.slack.failures import APOLOGY, failure_reporter
 from bot.slack.listeners import register_listeners
 from bot.slack.scheduled import scheduled_poster
-from bot.slack.transport import POST, RESPOND, SLACK, PostMessageTransport, ResponseUrlTransport, TokenLookup
+from bot.slack.transport import (
+    EPHEMERAL,
+    POST,
+    RESPOND,
+    SLACK,
+    EphemeralTransport,
+    PostMessageTransport,
+    ResponseUrlTransport,
+    TokenLookup,
+)
 
 if TYPE_CHECKING:
     from bot.education.desk import EducationDesk
@@ -171,6 +180,7 @@ def create_slack_app(
     sender.transports.register(SLACK, RESPOND, ResponseUrlTransport(http))
     api_url = settings.slack_api_url or AsyncWebClient.BASE_URL
     sender.transports.register(SLACK, POST, PostMessageTransport(http, api_url=api_url, token_for=token_for))
+    sender.transports.register(SLACK, EPHEMERAL, EphemeralTransport(http, api_url=api_url, token_for=token_for))
     answering = SlackAnswering(services, inbox, calls, education=education)
     register_listeners(bolt, answering)
     if scheduler is not None:

@@ -18,6 +18,7 @@ from bot.errors import InvalidValue
 
 __all__ = [
     "Inbound",
+    "asker_in_channel",
     "decode_values",
     "encode_values",
     "from_action",
@@ -47,6 +48,22 @@ class Inbound:
     channel: str
     thread_ts: str | None
     place: Place | None = None
+
+
+def asker_in_channel(inbound: Inbound) -> str | None:
+    """The Slack user id of who asked in a channel; ``None`` in a DM (private already) or without a place.
+
+    >>> place = place_of({"team_id": "T1"}, channel="C1", user="U1", direct=False)
+    >>> asker_in_channel(Inbound("scores", "k", "C1", "1.1", place))
+    'U1'
+    >>> dm = place_of({"team_id": "T1"}, channel="D1", user="U1", direct=True)
+    >>> asker_in_channel(Inbound("scores", "k", "D1", None, dm)), asker_in_channel(Inbound("scores", "k", "C1", None))
+    (None, None)
+    """
+    place = inbound.place
+    if place is None or place.direct:
+        return None
+    return place.person.rpartition(":")[2] or None
 
 
 def request_key(body: Mapping[str, Any]) -> str | None:

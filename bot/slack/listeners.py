@@ -3,7 +3,9 @@
 The ack comes last: Bolt (with ``process_before_response``) sends the HTTP response only once the
 listener returned, so Slack hears "received" only for a request whose answer is recorded. Requests
 herbot does not answer (channel chatter, edits of messages it never answered) are acked with nothing
-recorded. A quiz button is answered privately, at the click's response URL, whoever posted the question.
+recorded. A quiz button is answered privately, at the click's response URL, whoever posted the question. A
+reply only the asker may see (their scores) goes to them alone: at a command's response URL (ephemeral), and
+for a mention in a channel as an ephemeral message in its thread.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bot.delivery import NewDelivery
 from bot.render.slack import SHOW_REASONING_ACTION, SlackMessage
 from bot.render.slack_education import QUIZ_ACTION, read_quiz_choice
 from bot.slack.answering import SlackAnswering, SlackDeliver
-from bot.slack.deliveries import post_delivery, respond_delivery, workspace_of
+from bot.slack.deliveries import reply_delivery, respond_delivery, workspace_of
 from bot.slack.inbound import (
     Inbound,
     from_action,
@@ -137,6 +139,7 @@ def respond_to(
 
 
 def post_to(inbound: Inbound, context: AsyncBoltContext, received_at: datetime) -> SlackDeliver:
-    """Answers are posted in ``inbound``'s channel and thread, with the token of the request's workspace."""
+    """Answers go to ``inbound``'s channel and thread, with the token of the request's workspace: posted, or to the
+    asker alone when only they may see it."""
     workspace = workspace_of(context)
-    return lambda message: [post_delivery(inbound, message, workspace=workspace, received_at=received_at)]
+    return lambda message: [reply_delivery(inbound, message, workspace=workspace, received_at=received_at)]

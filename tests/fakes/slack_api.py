@@ -1,8 +1,8 @@
 """A local fake of Slack's Web API: records every call, answers like Slack, and can rate-limit or fail on demand.
 
 Point slack_sdk's ``base_url`` at ``fake.api_url`` (it ends in ``/api/``). ``response_url`` posts go to
-``fake.response_url(name)``. Faults are queued per method (``chat.postMessage``), per response URL
-(``response_url:<name>``) or for every response URL (``response_url``); each call takes the next one:
+``fake.response_url(name)``. Faults are queued per method (``chat.postMessage``, ``chat.postEphemeral``), per
+response URL (``response_url:<name>``) or for every response URL (``response_url``); each call takes the next one:
 429 with ``Retry-After``, a 5xx, a slow answer, or a refusal (``ok: false`` from the Web API; HTTP 404
 with ``expired_url`` or ``used_url`` from a response URL, as Slack answers one past its 30 minutes or
 five uses). ``oauth.v2.access`` checks the client credentials and the code as Slack does;
@@ -267,6 +267,11 @@ class FakeSlackApi:
                 "ts": f"{time.time():.6f}",
                 "message": {"text": args.get("text")},
             }
+        if method == "chat.postEphemeral":
+            # Slack shows it to ``user`` alone and answers with the ts it gave it, nothing of the message.
+            if not args.get("user"):
+                return {"ok": False, "error": "user_not_in_channel"}
+            return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if method == "oauth.v2.access":
             if args.get("client_id") != self.client_id or not args.get("client_secret_matches"):
                 return {"ok": False, "error": "invalid_client_id"}
