@@ -13,7 +13,7 @@ QuizCommand(subject='IHC')
 >>> timing.cadence, timing.weekday, timing.at.isoformat("minutes"), timing.zone
 (<Cadence.WEEKLY: 'weekly'>, 0, '09:00', 'America/New_York')
 >>> parse_education_command("schedule daily 25:00").error
-'no such time: "25:00"; hours are 0 to 23 and minutes 00 to 59, e.g. schedule daily 08:30'
+'no such time: hours are 0 to 23 and minutes 00 to 59; use, e.g., schedule daily 08:30'
 >>> parse_education_command("what is the schedule for retesting?") is None
 True
 """
