@@ -12,19 +12,18 @@ sentences (notices) are stored, never what a person wrote.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Executable, Row, delete, insert, select, update
+from sqlalchemy import Engine, Row, delete, insert, select, update
 
 from bot.store import education_schedules as schedules
 from bot.store import education_tallies as tallies
+from bot.store.access import StoreAccess, aware, bounded, positive
 from bot.store.education_records import ChannelState, Confusion, QuizPost, ScheduleRecord, Standing
-from bot.store.failures import unavailable_on_failure
 from bot.store.outbox import bounded_reason
 from bot.store.records import MAX_NAME_LENGTH, NewDelivery
 from bot.store.schema import (
@@ -36,7 +35,6 @@ from bot.store.schema import (
     education_reviews,
     education_schedules,
 )
-from bot.store.store import _UPSERTING_INSERTS, _aware, _bounded, _positive, _rowcount
 
 __all__ = ["ChannelState", "Confusion", "EducationStore", "QuizPost", "ScheduleRecord", "Standing"]
 
@@ -44,16 +42,12 @@ __all__ = ["ChannelState", "Confusion", "EducationStore", "QuizPost", "ScheduleR
 MAX_NOTICE_LENGTH = 1000
 
 
-class EducationStore:
+class EducationStore(StoreAccess):
     """Education's shared state in the store's database (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime], writes: AbstractContextManager[Any]) -> None:
-        self._engine = engine
-        self._clock = clock
-        # The store's own queue of this process's writers on SQLite (see ``Store``): shared, not a second one.
-        self._writes = writes
-        self._url = engine.url.render_as_string(hide_password=True)
-        self._upserting_insert = _UPSERTING_INSERTS[engine.dialect.name]
+        # The store's own queue of this process's writers on SQLite (see ``StoreAccess``): shared, not a second one.
+        super().__init__(engine, clock=clock, writes=writes)
 
     # Channels
 
@@ -61,9 +55,9 @@ class EducationStore:
         """Insert a channel or replace its surface, team and address, keeping its settings and lesson progress."""
         table = education_channels
         statement = self._upserting_insert(table).values(
-            channel_key=_bounded("channel key", key),
+            channel_key=bounded("channel key", key),
             surface=_name("surface", surface),
-            team=_bounded("team", team),
+            team=bounded("team", team),
             address_json=_json(address),
             leaderboard=True,
             next_lesson=0,
@@ -79,13 +73,13 @@ class EducationStore:
     def channel(self, key: str) -> ChannelState | None:
         """A saved channel, or ``None``."""
         table = education_channels
-        rows = self._read(select(table).where(table.c.channel_key == _bounded("channel key", key)))
+        rows = self._read(select(table).where(table.c.channel_key == bounded("channel key", key)))
         return _channel(rows[0]) if rows else None
 
     def set_leaderboard(self, key: str, on: bool) -> None:
         """Show or hide a saved channel's leaderboard; ``LookupError`` for a channel never saved."""
         table = education_channels
-        statement = update(table).where(table.c.channel_key == _bounded("channel key", key))
+        statement = update(table).where(table.c.channel_key == bounded("channel key", key))
         if self._write(statement.values(leaderboard=on)) == 0:
             raise LookupError("no such channel: save it first")
 
@@ -97,7 +91,7 @@ class EducationStore:
         table = education_channels
         statement = (
             update(table)
-            .where(table.c.channel_key == _bounded("channel key", key))
+            .where(table.c.channel_key == bounded("channel key", key))
             .values(next_lesson=(table.c.next_lesson + 1) % lesson_count)
             .returning(table.c.next_lesson)
         )
@@ -117,7 +111,7 @@ class EducationStore:
     def post(self, post_id: str) -> QuizPost | None:
         """A recorded post, or ``None``."""
         table = education_posts
-        rows = self._read(select(table).where(table.c.post_id == _bounded("post id", post_id)))
+        rows = self._read(select(table).where(table.c.post_id == bounded("post id", post_id)))
         if not rows:
             return None
         row = rows[0]
@@ -128,11 +122,11 @@ class EducationStore:
     ) -> bool:
         """Record the option a person chose on a post; True only for their first answer to it (races included)."""
         statement = self._upserting_insert(education_answers).values(
-            post_id=_bounded("post id", post_id),
-            person=_bounded("person", person),
-            question_id=_bounded("question id", question_id),
-            channel_key=_bounded("channel key", channel_key),
-            option_id=_bounded("option id", option_id),
+            post_id=bounded("post id", post_id),
+            person=bounded("person", person),
+            question_id=bounded("question id", question_id),
+            channel_key=bounded("channel key", channel_key),
+            option_id=bounded("option id", option_id),
             correct=correct,
             answered_at=self._now(),
         )
@@ -142,7 +136,7 @@ class EducationStore:
         """The option a person chose on a post and whether it was right, or ``None``."""
         table = education_answers
         statement = select(table.c.option_id, table.c.correct).where(
-            table.c.post_id == _bounded("post id", post_id), table.c.person == _bounded("person", person)
+            table.c.post_id == bounded("post id", post_id), table.c.person == bounded("person", person)
         )
         rows = self._read(statement)
         return (rows[0].option_id, rows[0].correct) if rows else None
@@ -153,16 +147,16 @@ class EducationStore:
         """A person's review cards: question id -> (the card as JSON, when it is due)."""
         table = education_reviews
         statement = select(table.c.question_id, table.c.card_json, table.c.due)
-        rows = self._read(statement.where(table.c.person == _bounded("person", person)))
+        rows = self._read(statement.where(table.c.person == bounded("person", person)))
         return {row.question_id: (row.card_json, row.due) for row in rows}
 
     def save_review_state(self, person: str, question_id: str, card_json: str, due: datetime) -> None:
         """Insert or replace a person's review card for a question (``card_json``: a JSON object)."""
         statement = self._upserting_insert(education_reviews).values(
-            person=_bounded("person", person),
-            question_id=_bounded("question id", question_id),
+            person=bounded("person", person),
+            question_id=bounded("question id", question_id),
             card_json=_card(card_json),
-            due=_aware("due", due),
+            due=aware("due", due),
             updated_at=self._now(),
         )
         excluded = statement.excluded
@@ -176,32 +170,32 @@ class EducationStore:
     def mark_lesson(self, person: str, lesson_id: str) -> None:
         """Note that a person read a lesson (once is enough)."""
         statement = self._upserting_insert(education_lessons).values(
-            person=_bounded("person", person), lesson_id=_bounded("lesson id", lesson_id), marked_at=self._now()
+            person=bounded("person", person), lesson_id=bounded("lesson id", lesson_id), marked_at=self._now()
         )
         self._write(statement.on_conflict_do_nothing())
 
     def lessons_marked(self, person: str) -> set[str]:
         """The ids of the lessons a person read."""
         table = education_lessons
-        rows = self._read(select(table.c.lesson_id).where(table.c.person == _bounded("person", person)))
+        rows = self._read(select(table.c.lesson_id).where(table.c.person == bounded("person", person)))
         return {row.lesson_id for row in rows}
 
     # What a channel knows
 
     def leaderboard(self, channel_key: str, limit: int = 10) -> list[Standing]:
         """A channel's best ``limit`` people: most right answers, then fewest answers, then person id."""
-        statement = tallies.leaderboard(_bounded("channel key", channel_key), _limit(limit), self._engine.dialect)
+        statement = tallies.leaderboard(bounded("channel key", channel_key), _limit(limit), self.engine.dialect)
         return [Standing(row.person, row.correct, row.answered, row.rank) for row in self._read(statement)]
 
     def standing(self, channel_key: str, person: str) -> Standing | None:
         """A person's place on a channel's leaderboard, or ``None`` if they never answered there."""
-        statement = tallies.standing(_bounded("channel key", channel_key), _bounded("person", person))
+        statement = tallies.standing(bounded("channel key", channel_key), bounded("person", person))
         rows = self._read(statement)
         return Standing(rows[0].person, rows[0].correct, rows[0].answered, rows[0].rank) if rows else None
 
     def confusions(self, channel_key: str, limit: int = 10) -> list[Confusion]:
         """A channel's wrong answers by question and option chosen, most often chosen first."""
-        statement = tallies.confusions(_bounded("channel key", channel_key), _limit(limit), self._engine.dialect)
+        statement = tallies.confusions(bounded("channel key", channel_key), _limit(limit), self.engine.dialect)
         return [Confusion(row.question_id, row.option_id, row.count) for row in self._read(statement)]
 
     # Schedules (statements in bot.store.education_schedules)
@@ -222,14 +216,14 @@ class EducationStore:
         """Set a channel's schedule, replacing any (its id and post count stay; it is active and unclaimed)."""
         values = {
             "surface": _name("surface", surface),
-            "team": _bounded("team", team),
+            "team": bounded("team", team),
             "cadence": _name("cadence", str(cadence)),
             "weekday": schedules.checked_weekday(weekday),
             "at_time": schedules.checked_at_time(at_time),
-            "zone": _bounded("zone", zone),
-            "set_by": _bounded("set_by", set_by),
+            "zone": bounded("zone", zone),
+            "set_by": bounded("set_by", set_by),
             "set_at": self._now(),
-            "next_due_at": _aware("next_due_at", next_due_at),
+            "next_due_at": aware("next_due_at", next_due_at),
             "active": True,
             "off_reason": None,
             # An earlier setting's claim is void: its post, if any, finds the claim gone and writes nothing.
@@ -237,28 +231,28 @@ class EducationStore:
             "claim_until": None,
         }
         with self._transaction() as connection:
-            return schedules.upsert(connection, _bounded("channel key", channel_key), values)
+            return schedules.upsert(connection, bounded("channel key", channel_key), values)
 
     def schedule(self, channel_key: str) -> ScheduleRecord | None:
         """A channel's schedule (active or turned off), or ``None``."""
         table = education_schedules
-        rows = self._read(select(table).where(table.c.channel_key == _bounded("channel key", channel_key)))
+        rows = self._read(select(table).where(table.c.channel_key == bounded("channel key", channel_key)))
         return schedules.schedule_from_row(rows[0]) if rows else None
 
     def turn_off_schedule(self, channel_key: str, reason: str | None) -> bool:
         """Turn a channel's active schedule off for ``reason`` (``None``: asked to; a platform's error is cut to
         255 characters), voiding any claim; False if none was active."""
         off_reason = None if reason is None else bounded_reason(reason)
-        return self._write(schedules.turn_off(_bounded("channel key", channel_key), off_reason)) == 1
+        return self._write(schedules.turn_off(bounded("channel key", channel_key), off_reason)) == 1
 
     def claim_due_schedules(
         self, *, owner: str, now: datetime, lease: timedelta, limit: int = 20
     ) -> list[ScheduleRecord]:
         """Claim for ``owner`` until ``now + lease`` up to ``limit`` active schedules due by ``now`` that nobody
         holds, or whose claim has passed; longest due first, each ``next_due_at`` the slot claimed."""
-        now = _aware("now", now)
-        claim_until = now + _positive("lease", lease)
-        owner = _bounded("owner", owner)
+        now = aware("now", now)
+        claim_until = now + positive("lease", lease)
+        owner = bounded("owner", owner)
         with self._transaction() as connection:
             return schedules.claim_due(connection, owner=owner, now=now, claim_until=claim_until, limit=_limit(limit))
 
@@ -280,10 +274,10 @@ class EducationStore:
         recorded before (that post went out: the schedule only moves on).
         """
         arguments = {
-            "owner": _bounded("owner", owner),
-            "slot": _aware("slot", slot),
-            "next_due_at": _aware("next_due_at", next_due_at),
-            "request_key": _bounded("request key", request_key),
+            "owner": bounded("owner", owner),
+            "slot": aware("slot", slot),
+            "next_due_at": aware("next_due_at", next_due_at),
+            "request_key": bounded("request key", request_key),
             "deliveries": deliveries,
             "post": None if post is None else _post_values(post),
             "now": self._now(),
@@ -299,9 +293,9 @@ class EducationStore:
         lost (nothing written)."""
         statement = schedules.move_on(
             schedule_id,
-            owner=_bounded("owner", owner),
-            slot=_aware("slot", slot),
-            next_due_at=_aware("next_due_at", next_due_at),
+            owner=bounded("owner", owner),
+            slot=aware("slot", slot),
+            next_due_at=aware("next_due_at", next_due_at),
             posted=False,
         )
         return self._write(statement) == 1
@@ -313,7 +307,7 @@ class EducationStore:
         if not isinstance(text, str) or not 0 < len(text) <= MAX_NOTICE_LENGTH:
             raise ValueError(f"a notice is 1 to {MAX_NOTICE_LENGTH} characters")
         statement = insert(education_notices).values(
-            team_key=_bounded("team key", team_key), text=text, created_at=self._now()
+            team_key=bounded("team key", team_key), text=text, created_at=self._now()
         )
         self._write(statement)
 
@@ -322,7 +316,7 @@ class EducationStore:
         table = education_notices
         oldest = (
             select(table.c.id)
-            .where(table.c.team_key == _bounded("team key", team_key))
+            .where(table.c.team_key == bounded("team key", team_key))
             .order_by(table.c.created_at, table.c.id)
             .limit(1)
         )
@@ -335,24 +329,6 @@ class EducationStore:
             if taken is not None:
                 return taken
         return None
-
-    # Statements and the one way in and out
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        with self._writes, unavailable_on_failure(self._url), self._engine.begin() as connection:
-            yield connection
-
-    def _read(self, statement: Executable) -> Sequence[Row[Any]]:
-        with unavailable_on_failure(self._url), self._engine.connect() as connection:
-            return connection.execute(statement).all()
-
-    def _write(self, statement: Executable) -> int:
-        with self._transaction() as connection:
-            return _rowcount(connection, statement)
-
-    def _now(self) -> datetime:
-        return _aware("clock time", self._clock())
 
 
 def _channel(row: Row[Any]) -> ChannelState:
@@ -368,11 +344,11 @@ def _channel(row: Row[Any]) -> ChannelState:
 
 def _post_values(post: QuizPost) -> dict[str, Any]:
     return {
-        "post_id": _bounded("post id", post.post_id),
-        "channel_key": _bounded("channel key", post.channel_key),
-        "question_id": _bounded("question id", post.question_id),
-        "for_person": None if post.for_person is None else _bounded("person", post.for_person),
-        "posted_at": _aware("posted_at", post.posted_at),
+        "post_id": bounded("post id", post.post_id),
+        "channel_key": bounded("channel key", post.channel_key),
+        "question_id": bounded("question id", post.question_id),
+        "for_person": None if post.for_person is None else bounded("person", post.for_person),
+        "posted_at": aware("posted_at", post.posted_at),
     }
 
 

@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Executable, Row, and_, insert, or_, select, update
 
+from bot.store.access import UPSERTING_INSERTS, rowcount
 from bot.store.education_records import ScheduleRecord
 from bot.store.outbox import insert_deliveries
 from bot.store.records import NewDelivery
 from bot.store.schema import education_posts, education_schedules, inbox
-from bot.store.store import _UPSERTING_INSERTS, _rowcount
 
 __all__ = [
     "ClaimLost",
@@ -46,7 +46,7 @@ class ClaimLost(Exception):
 
 def upsert(connection: Connection, channel_key: str, values: Mapping[str, Any]) -> ScheduleRecord:
     """Insert ``channel_key``'s schedule, or replace its ``values`` (keeping its id and post count); return it."""
-    statement = _UPSERTING_INSERTS[connection.dialect.name](_table).values(
+    statement = UPSERTING_INSERTS[connection.dialect.name](_table).values(
         channel_key=channel_key, posts_made=0, **values
     )
     statement = statement.on_conflict_do_update(
@@ -115,11 +115,11 @@ def post_slot(
     False if ``request_key`` was recorded before: that post went out, so the schedule only moves on. Raises
     ``ClaimLost`` if ``owner`` no longer holds the slot; the caller rolls the transaction back.
     """
-    recorded = _UPSERTING_INSERTS[connection.dialect.name](inbox).values(request_key=request_key, received_at=now)
-    if _rowcount(connection, recorded.on_conflict_do_nothing()) == 0:
+    recorded = UPSERTING_INSERTS[connection.dialect.name](inbox).values(request_key=request_key, received_at=now)
+    if rowcount(connection, recorded.on_conflict_do_nothing()) == 0:
         connection.execute(move_on(schedule_id, owner=owner, slot=slot, next_due_at=next_due_at, posted=False))
         return False
-    if _rowcount(connection, move_on(schedule_id, owner=owner, slot=slot, next_due_at=next_due_at, posted=True)) == 0:
+    if rowcount(connection, move_on(schedule_id, owner=owner, slot=slot, next_due_at=next_due_at, posted=True)) == 0:
         raise ClaimLost
     insert_deliveries(connection, request_key, deliveries, now=now, owner=None, lease_until=None)
     if post is not None:

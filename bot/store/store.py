@@ -10,48 +10,33 @@ store's own bounded pool and with a timeout (``bot.store.calls.StoreCalls``).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Executable, Row, delete, or_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, Executable, Row, delete, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreUnavailable
+from bot.store.access import StoreAccess, aware, bounded, not_negative, positive, rowcount
 from bot.store.failures import unavailable_on_failure
 from bot.store.outbox import bounded_reason, claim_due, insert_deliveries, lease_owners, settle
 from bot.store.records import ConversationReference, Delivery, NewDelivery
-from bot.store.schema import MAX_ID_LENGTH, conversation_references, conversation_slots, inbox, outbox
+from bot.store.schema import conversation_references, conversation_slots, inbox, outbox
 
 if TYPE_CHECKING:
     from bot.store.education import EducationStore
 
-_UPSERTING_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
-
-class Store:
+class Store(StoreAccess):
     """The bot's shared state over one SQLAlchemy ``Engine`` (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime], slot_ttl: timedelta) -> None:
         if slot_ttl <= timedelta(0):
             raise ValueError("slot_ttl must be positive")
-        self.engine = engine
-        self._clock = clock
+        super().__init__(engine, clock=clock)
         self._slot_ttl = slot_ttl
-        self._url = engine.url.render_as_string(hide_password=True)
-        if engine.dialect.name not in _UPSERTING_INSERTS:
-            raise ValueError(f"the store supports SQLite and PostgreSQL, not {engine.dialect.name!r}")
-        self._upserting_insert = _UPSERTING_INSERTS[engine.dialect.name]
-        # SQLite takes one writer at a time and makes the others sleep and poll (up to 100 ms a turn):
-        # queueing this process's writers on a lock instead keeps each write's wait short and fair.
-        self._writes: AbstractContextManager[Any] = (
-            threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
-        )
         # Imported here: bot.store.education builds on this module's argument checks.
         from bot.store.education import EducationStore
 
@@ -80,7 +65,7 @@ class Store:
         """A conversation's saved values; ``{}`` if none or expired."""
         rows = self._read(
             select(conversation_slots.c.values_json, conversation_slots.c.expires_at).where(
-                conversation_slots.c.conversation_key == _bounded("key", key)
+                conversation_slots.c.conversation_key == bounded("key", key)
             )
         )
         if not rows:
@@ -103,7 +88,7 @@ class Store:
 
     def clear_slots(self, key: str) -> None:
         """Forget a conversation's values."""
-        self._write(delete(conversation_slots).where(conversation_slots.c.conversation_key == _bounded("key", key)))
+        self._write(delete(conversation_slots).where(conversation_slots.c.conversation_key == bounded("key", key)))
 
     def purge_expired_slots(self) -> int:
         """Delete every expired conversation; return how many."""
@@ -144,12 +129,12 @@ class Store:
         if (owner is None) != (lease is None):
             raise ValueError("give both an owner and a lease, or neither")
         now = self._now()
-        statement = self._upserting_insert(inbox).values(request_key=_bounded("request key", key), received_at=now)
+        statement = self._upserting_insert(inbox).values(request_key=bounded("request key", key), received_at=now)
         slot_statement = None if slots is None else self._slots_statement(conversation or key, slots)
         with self._transaction() as connection:
-            if _rowcount(connection, statement.on_conflict_do_nothing()) == 0:
+            if rowcount(connection, statement.on_conflict_do_nothing()) == 0:
                 return None
-            lease_until = None if lease is None else now + _positive("lease", lease)
+            lease_until = None if lease is None else now + positive("lease", lease)
             recorded = insert_deliveries(connection, key, deliveries, now=now, owner=owner, lease_until=lease_until)
             if slot_statement is not None:
                 connection.execute(slot_statement)
@@ -169,11 +154,11 @@ class Store:
         if limit < 1:
             raise ValueError("limit must be at least 1")
         now = self._now()
-        lease_until = now + _positive("lease", lease)
+        lease_until = now + positive("lease", lease)
         with self._transaction() as connection:
             return claim_due(
                 connection,
-                owner=_bounded("owner", owner),
+                owner=bounded("owner", owner),
                 now=now,
                 lease_until=lease_until,
                 limit=limit,
@@ -191,7 +176,7 @@ class Store:
 
     def reschedule(self, delivery_id: int, owner: str, at: datetime, attempts: int) -> bool:
         """Release ``owner``'s lease and try again at ``at``; False if ``owner`` no longer holds it."""
-        return self._settle(delivery_id, owner=owner, next_attempt_at=_aware("at", at), attempts=attempts)
+        return self._settle(delivery_id, owner=owner, next_attempt_at=aware("at", at), attempts=attempts)
 
     def mark_failed(self, delivery_id: int, owner: str, reason: str) -> bool:
         """Stop trying a delivery for ``reason`` (never the payload); False if ``owner`` no longer holds it."""
@@ -199,12 +184,12 @@ class Store:
 
     def purge_inbox(self, older_than: timedelta) -> int:
         """Forget request keys recorded more than ``older_than`` ago; return how many."""
-        cutoff = self._now() - _not_negative("older_than", older_than)
+        cutoff = self._now() - not_negative("older_than", older_than)
         return self._write(delete(inbox).where(inbox.c.received_at < cutoff))
 
     def purge_outbox(self, older_than: timedelta) -> int:
         """Delete deliveries delivered or failed more than ``older_than`` ago; return how many."""
-        cutoff = self._now() - _not_negative("older_than", older_than)
+        cutoff = self._now() - not_negative("older_than", older_than)
         return self._write(delete(outbox).where(or_(outbox.c.delivered_at < cutoff, outbox.c.failed_at < cutoff)))
 
     # Conversation references
@@ -214,10 +199,10 @@ class Store:
     ) -> None:
         """Insert or replace where ``surface`` reaches conversation ``key`` later."""
         statement = self._upserting_insert(conversation_references).values(
-            reference_key=_bounded("key", key),
+            reference_key=bounded("key", key),
             surface=surface,
             scope=scope,
-            tenant=_bounded("tenant", tenant) if tenant is not None else None,
+            tenant=bounded("tenant", tenant) if tenant is not None else None,
             reference_json=json.dumps(dict(reference), ensure_ascii=False, sort_keys=True),
             updated_at=self._now(),
         )
@@ -237,7 +222,7 @@ class Store:
     def load_reference(self, key: str) -> ConversationReference | None:
         """Where conversation ``key`` is reached, if it was ever seen."""
         table = conversation_references
-        rows = self._read(select(table).where(table.c.reference_key == _bounded("key", key)))
+        rows = self._read(select(table).where(table.c.reference_key == bounded("key", key)))
         return _reference(rows[0]) if rows else None
 
     def list_references(self, *, surface: str) -> list[ConversationReference]:
@@ -250,14 +235,14 @@ class Store:
 
     def _slots_statement(self, key: str, values: Mapping[str, str]) -> Executable:
         if not values:
-            return delete(conversation_slots).where(conversation_slots.c.conversation_key == _bounded("key", key))
+            return delete(conversation_slots).where(conversation_slots.c.conversation_key == bounded("key", key))
         return self._save_slots_statement(key, values)
 
     def _save_slots_statement(self, key: str, values: Mapping[str, str]) -> Executable:
         if not all(isinstance(name, str) and isinstance(value, str) for name, value in values.items()):
             raise TypeError("slot names and values must be strings")
         statement = self._upserting_insert(conversation_slots).values(
-            conversation_key=_bounded("key", key),
+            conversation_key=bounded("key", key),
             values_json=json.dumps(dict(values), ensure_ascii=False, sort_keys=True),
             expires_at=self._now() + self._slot_ttl,
         )
@@ -270,22 +255,6 @@ class Store:
         with self._transaction() as connection:
             return settle(connection, delivery_id, owner=owner, **values)
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        with self._writes, unavailable_on_failure(self._url), self.engine.begin() as connection:
-            yield connection
-
-    def _read(self, statement: Executable) -> Sequence[Row[Any]]:
-        with unavailable_on_failure(self._url), self.engine.connect() as connection:
-            return connection.execute(statement).all()
-
-    def _write(self, statement: Executable) -> int:
-        with self._transaction() as connection:
-            return _rowcount(connection, statement)
-
-    def _now(self) -> datetime:
-        return _aware("clock time", self._clock())
-
 
 def _reference(row: Row[Any]) -> ConversationReference:
     return ConversationReference(
@@ -296,32 +265,3 @@ def _reference(row: Row[Any]) -> ConversationReference:
         reference=json.loads(row.reference_json),
         updated_at=row.updated_at,
     )
-
-
-def _rowcount(connection: Connection, statement: Executable) -> int:
-    # SQLAlchemy drops an INSERT's rowcount unless asked; the claims depend on it.
-    return connection.execute(statement, execution_options={"preserve_rowcount": True}).rowcount
-
-
-def _positive(name: str, value: timedelta) -> timedelta:
-    if value <= timedelta(0):
-        raise ValueError(f"{name} must be positive")
-    return value
-
-
-def _not_negative(name: str, value: timedelta) -> timedelta:
-    if value < timedelta(0):
-        raise ValueError(f"{name} must not be negative")
-    return value
-
-
-def _bounded(name: str, value: str) -> str:
-    if len(value) > MAX_ID_LENGTH:
-        raise ValueError(f"{name} is {len(value)} characters; the store keeps at most {MAX_ID_LENGTH}")
-    return value
-
-
-def _aware(name: str, value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware")
-    return value.astimezone(UTC)
