@@ -37,7 +37,7 @@ from intents.too_long import is_too_long, too_long_explanation
 
 if TYPE_CHECKING:
     from bot.education.desk import EducationDesk
-    from bot.education.views import EducationReply, Place
+    from intents.education_replies import EducationReply, Place
 
 __all__ = [
     "ANSWER_WORKERS",
@@ -116,7 +116,7 @@ class Answering(Generic[M]):
         if self._education is not None and place is not None:
             taught = await self._education.reply_to(message.text, place)
             if taught is not None:
-                from bot.education.views import with_notice  # the education path only: its modules load with it
+                from intents.education_replies import with_notice  # the education path only: its modules load with it
 
                 rendered = await self._run(self._render_education, with_notice(taught, notice))
                 return await self._record(key, deliver(rendered), None, None)

@@ -210,9 +210,7 @@ def _time(word: str, cadence: Cadence) -> datetime.time | ScheduleCommand:
         return _error(f"the time is not a 24-hour HH:MM time; use, e.g., {_EXAMPLES[cadence]}")
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        return _error(
-            f"no such time: hours are 0 to 23 and minutes 00 to 59; use, e.g., {_EXAMPLES[cadence]}"
-        )
+        return _error(f"no such time: hours are 0 to 23 and minutes 00 to 59; use, e.g., {_EXAMPLES[cadence]}")
     return datetime.time(hour, minute)
 
 

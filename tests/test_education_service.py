@@ -9,10 +9,10 @@ import pytest
 from databases import FakeClock
 
 from bot.education.service import EducationService
-from bot.education.views import Place
 from bot.knowledge.education import Curriculum, QuizQuestion, load_curriculum
 from bot.store import Store, create_store
 from intents.education import parse_education_command
+from intents.education_replies import Place
 
 CHANNEL = Place("slack", "slack:T1", "slack:T1:C1", "slack:T1:U1", False, {"channel": "C1", "team_id": "T1"})
 COLLEAGUE = Place("slack", "slack:T1", "slack:T1:C1", "slack:T1:U2", False, {"channel": "C1", "team_id": "T1"})

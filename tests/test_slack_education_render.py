@@ -12,7 +12,6 @@ import pytest
 from slack_herbot import all_text, valid_blocks
 
 from bot.education.lessons import lesson_explanation
-from bot.education.views import Confused, EducationReply, QuizView, Ranked, Standings
 from bot.engine.explanation import Claim, Explanation
 from bot.knowledge import Knowledge
 from bot.knowledge.education import Curriculum, QuizQuestion, load_curriculum
@@ -21,6 +20,7 @@ from bot.render.slack import MAX_BLOCKS, MAX_BUTTON_TEXT, SlackMessage, SlackRen
 from bot.render.slack_education import QuizChoice, SlackEducationRenderer, read_quiz_choice, slack_user
 from bot.slack.deliveries import respond_delivery
 from bot.slack.inbound import from_action, from_command, from_event
+from intents.education_replies import Confused, EducationReply, QuizView, Ranked, Standings
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> & done"
 POST = "0123456789abcdef0123456789abcdef"

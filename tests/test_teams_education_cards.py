@@ -18,13 +18,13 @@ import pytest
 
 from bot.education.lessons import lesson_explanation
 from bot.education.texts import answer_feedback, schedule_text
-from bot.education.views import Confused, EducationReply, QuizView, Ranked, Standings
 from bot.engine.explanation import Claim, Explanation
 from bot.knowledge import Knowledge
 from bot.knowledge.education import Curriculum, Option, QuizQuestion
 from bot.render.teams import MAX_BUTTON_TITLE, MAX_CARD_BYTES, TeamsMessage, TeamsRenderer, card_size
 from bot.render.teams_education import ANSWER_VERB, VIEW_VERB, TeamsEducationRenderer
 from bot.teams.teaching import education_message, quiz_card
+from intents.education_replies import Confused, EducationReply, QuizView, Ranked, Standings
 
 GOLDEN = Path(__file__).parent / "golden" / "teams"
 POST = "5f0c2a9e8b7d4c3a9f1e2d3c4b5a6978"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 
 from bot.education.service import EducationService
-from bot.education.views import EducationReply, Place, QuizView
 from bot.engine.explanation import Claim, Explanation
 from bot.errors import StoreUnavailable
 from bot.store.calls import StoreCalls
 from intents.education import LearnCommand, QuizCommand, parse_education_command
+from intents.education_replies import EducationReply, Place, QuizView
 
 __all__ = ["MEMORY_DOWN", "EducationDesk"]
 

@@ -23,10 +23,10 @@ from typing import Any, Protocol
 from bot.delivery import NewDelivery, Sender, StoreCalls
 from bot.education.service import EducationService
 from bot.education.times import next_post_at
-from bot.education.views import EducationReply
 from bot.errors import StoreUnavailable
 from bot.store.education import ScheduleRecord
 from intents.education import Cadence, Timing
+from intents.education_replies import EducationReply
 
 __all__ = ["DEFAULT_SCHEDULING", "SCHEDULE_CHANNEL", "ScheduledPoster", "Scheduler", "Scheduling"]
 

@@ -18,7 +18,6 @@ from bot.education.lessons import lesson_explanation, lesson_menu
 from bot.education.repetition import ReviewState, due_questions, next_question, review
 from bot.education.texts import answer_feedback, schedule_text, unavailable
 from bot.education.times import next_post_at
-from bot.education.views import Confused, EducationReply, Place, QuizView, Ranked, Standings
 from bot.engine.explanation import Claim, Explanation
 from bot.knowledge.education import Curriculum, Lesson, QuizQuestion
 from bot.store.education import EducationStore, QuizPost, Standing
@@ -29,6 +28,7 @@ from intents.education import (
     ScheduleCommand,
     ScoresCommand,
 )
+from intents.education_replies import Confused, EducationReply, Place, QuizView, Ranked, Standings
 
 __all__ = ["EducationService"]
 

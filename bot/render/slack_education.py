@@ -21,7 +21,7 @@ Scores, shown only to the person who asked (``for_asker``, as is any private rep
 A person appears only as a Slack mention built from their id (``slack:<team>:<user>``), and only when that
 id is a Slack user id; nothing anyone typed reaches a mention or a link. A button carries ids only: the
 posted question's and the option's. This module sits below ``bot.education``: it reads the replies through
-the small protocols below, which ``bot.education.views`` satisfies.
+the reply types of ``intents.education_replies``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 import jinja2
 from slack_sdk.models.blocks import (
@@ -46,7 +46,6 @@ from slack_sdk.models.blocks import (
 
 from bot.engine.explanation import DISCLAIMER, Explanation
 from bot.engine.sources import SourceRegistry
-from bot.knowledge.education import QuizQuestion
 from bot.render.citations import Citations
 from bot.render.environment import create_environment
 from bot.render.slack import (
@@ -59,6 +58,9 @@ from bot.render.slack import (
     SlackRenderer,
     follow_up_action,
 )
+from intents.education_replies import EducationReply as Reply
+from intents.education_replies import QuizView as PostedQuiz
+from intents.education_replies import Standings as Scores
 
 __all__ = [
     "CHECK_YOURSELF",
@@ -136,68 +138,6 @@ def slack_user(person: str | None) -> str | None:
     surface, _, rest = (person or "").partition(":")
     _, _, user = rest.partition(":")
     return user if surface == "slack" and _SLACK_USER.fullmatch(user) else None
-
-
-# What this module reads of bot.education.views (which sits above the render layer).
-
-
-class PostedQuiz(Protocol):
-    @property
-    def post_id(self) -> str: ...
-    @property
-    def question(self) -> QuizQuestion: ...
-    @property
-    def heading(self) -> str: ...
-
-
-class Rank(Protocol):
-    @property
-    def person(self) -> str: ...
-    @property
-    def correct(self) -> int: ...
-    @property
-    def answered(self) -> int: ...
-    @property
-    def rank(self) -> int: ...
-
-
-class WrongAnswer(Protocol):
-    @property
-    def topic(self) -> str: ...
-    @property
-    def chosen(self) -> str: ...
-    @property
-    def right(self) -> str: ...
-    @property
-    def count(self) -> int: ...
-
-
-class Scores(Protocol):
-    @property
-    def leaderboard(self) -> Sequence[Rank] | None: ...
-    @property
-    def mine(self) -> Rank | None: ...
-    @property
-    def lessons_done(self) -> int: ...
-    @property
-    def lessons_total(self) -> int: ...
-    @property
-    def confusions(self) -> Sequence[WrongAnswer]: ...
-    @property
-    def sources(self) -> Sequence[str]: ...
-
-
-class Reply(Protocol):
-    @property
-    def public(self) -> Explanation | None: ...
-    @property
-    def quiz(self) -> PostedQuiz | None: ...
-    @property
-    def private(self) -> Explanation | None: ...
-    @property
-    def standings(self) -> Scores | None: ...
-    @property
-    def by(self) -> str | None: ...
 
 
 class SlackEducationRenderer:

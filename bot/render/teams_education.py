@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 from xml.sax.saxutils import escape as escape_xml
 
 import jinja2
@@ -37,6 +37,8 @@ from bot.engine.explanation import DISCLAIMER, Claim, Explanation
 from bot.knowledge.education import QuizQuestion
 from bot.render.environment import create_environment
 from bot.render.teams import MAX_BUTTON_TITLE, SCHEMA, VERSION, TeamsMessage, TeamsRenderer
+from intents.education_replies import Ranked as RankedLine
+from intents.education_replies import Standings as StandingsView
 
 __all__ = [
     "ANSWER_VERB",
@@ -79,49 +81,6 @@ class QuizCard:
         if self.scheduled:
             data["scheduled"] = True
         return data
-
-
-class RankedLine(Protocol):
-    """A line of a leaderboard (``bot.education.views.Ranked``)."""
-
-    @property
-    def person(self) -> str: ...
-    @property
-    def correct(self) -> int: ...
-    @property
-    def answered(self) -> int: ...
-    @property
-    def rank(self) -> int: ...
-
-
-class ConfusedLine(Protocol):
-    """A wrong answer a channel gives (``bot.education.views.Confused``)."""
-
-    @property
-    def topic(self) -> str: ...
-    @property
-    def chosen(self) -> str: ...
-    @property
-    def right(self) -> str: ...
-    @property
-    def count(self) -> int: ...
-
-
-class StandingsView(Protocol):
-    """A channel's scores as the asker sees them (``bot.education.views.Standings``)."""
-
-    @property
-    def leaderboard(self) -> Sequence[RankedLine] | None: ...
-    @property
-    def mine(self) -> RankedLine | None: ...
-    @property
-    def lessons_done(self) -> int: ...
-    @property
-    def lessons_total(self) -> int: ...
-    @property
-    def confusions(self) -> Sequence[ConfusedLine]: ...
-    @property
-    def sources(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)

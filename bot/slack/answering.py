@@ -18,11 +18,11 @@ from bot.answering import Answering, Deliver, is_long_message
 from bot.conversation import Prepared
 from bot.delivery import Recorded
 from bot.education.texts import unavailable
-from bot.education.views import EducationReply, Place
 from bot.engine.explanation import Explanation
 from bot.render.slack import SlackMessage, SlackRenderer
 from bot.render.slack_education import QuizChoice, SlackEducationRenderer
 from bot.slack.inbound import Inbound, decode_values, encode_values
+from intents.education_replies import EducationReply, Place
 from intents.router import Answer
 from intents.too_long import is_too_long
 

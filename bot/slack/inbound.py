@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.education.views import Place
 from bot.engine import FIELDS, Report, report_fields, report_from_fields
 from bot.errors import InvalidValue
+from intents.education_replies import Place
 
 __all__ = [
     "Inbound",

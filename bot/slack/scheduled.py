@@ -18,8 +18,8 @@ from bot.slack.deliveries import channel_delivery
 
 if TYPE_CHECKING:
     from bot.education.scheduler import ScheduledPoster
-    from bot.education.views import EducationReply
     from bot.store.education import ScheduleRecord
+    from intents.education_replies import EducationReply
 
 __all__ = ["scheduled_poster"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from bot.answering import Answering
-from bot.education.views import EducationReply, Place
 from bot.engine.explanation import Explanation
 from bot.render.teams import TeamsMessage, TeamsRenderer
 from bot.render.teams_education import ANSWER_VERB, TeamsEducationRenderer
 from bot.teams.clicks import QuizClick
 from bot.teams.teaching import click_card, education_message
+from intents.education_replies import EducationReply, Place
 from intents.router import Answer
 
 __all__ = ["TeamsAnswering"]

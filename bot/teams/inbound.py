@@ -17,7 +17,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot.education.views import Place
+from intents.education_replies import Place
 
 __all__ = [
     "GROUP_CHAT",

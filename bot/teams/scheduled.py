@@ -16,12 +16,12 @@ from typing import Any
 
 from bot.delivery import NewDelivery
 from bot.education.scheduler import ScheduledPoster
-from bot.education.views import EducationReply
 from bot.store import Store
 from bot.store.education import ScheduleRecord
 from bot.teams.answering import TeamsAnswering
 from bot.teams.deliveries import post_delivery
 from bot.teams.inbound import ReplyTarget
+from intents.education_replies import EducationReply
 
 __all__ = ["scheduled_poster", "target_of"]
 

@@ -8,12 +8,12 @@ reply in their thread, and a quiz click's private result is the card Teams shows
 from __future__ import annotations
 
 from bot.education.lessons import lesson_explanation
-from bot.education.views import EducationReply, QuizView
 from bot.engine.explanation import Explanation
 from bot.knowledge.education import Curriculum
 from bot.render.teams import TeamsMessage
 from bot.render.teams_education import QuizCard, TeamsEducationRenderer
 from bot.teams.clicks import QuizClick
+from intents.education_replies import EducationReply, QuizView
 
 __all__ = ["click_card", "education_message", "quiz_card"]
 
