@@ -37,7 +37,11 @@ from teams_herbot import TeamsHerbot, accepted, adaptive_card, card_actions, car
 
 from bot.education.scheduler import Scheduler
 from bot.education.times import local_time_text, next_post_at
+from bot.engine.explanation import Claim, Explanation
+from bot.knowledge import load_knowledge
 from bot.knowledge.education import QuizQuestion, load_curriculum
+from bot.render.teams import TeamsRenderer
+from bot.render.teams_education import Mention, TeamsEducationRenderer
 from bot.server import DELIVERY, DeliveryOptions, create_server
 from bot.services import Services
 from bot.settings import Settings
@@ -373,7 +377,7 @@ async def test_scores_off_turns_the_leaderboard_off_for_the_channel_and_says_who
         await ask(teaching, channel_mention("scores off", service_url=url, root_message_id="1700000002000"))
     )
     assert headline(off) == "The leaderboard is off in this channel."
-    assert off["body"][1]["text"] == "Set by a member of this channel."
+    assert off["body"][1]["text"] == f"Set by <at>{ALICE.name}</at>."
 
     later = channel_mention("scores", service_url=url, root_message_id="1700000003000", sender=BOB)
     scores = adaptive_card(await ask(teaching, later))
@@ -394,7 +398,7 @@ async def test_a_schedule_is_confirmed_with_its_next_local_time_and_posted_once_
     due = next_post_at(command.timing, teaching.clock.now)
     assert "every day at 07:00 (Australia/Sydney)" in headline(confirmed)
     assert local_time_text(due, "Australia/Sydney") in headline(confirmed)
-    assert confirmed["body"][1]["text"] == "Set by a member of this channel."
+    assert confirmed["body"][1]["text"] == f"Set by <at>{ALICE.name}</at>."
 
     teaching.clock.now = due + timedelta(seconds=30)
     assert await teaching.scheduler.post_due() == 1
@@ -417,6 +421,76 @@ async def test_a_schedule_is_confirmed_with_its_next_local_time_and_posted_once_
     assert mine["body"][0] == card["body"][0] and "Right:" in card_text(mine)
 
 
+ADA = TeamsUser("29:1AdAb7yRoN_lOvElAcE0aNaLyTiCaL3nGiNe1843Ab", "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a", "Dr Ada Byron")
+NAMES = [
+    pytest.param("Dr Ada Byron", "<at>Dr Ada Byron</at>", id="named"),
+    pytest.param(
+        "*Ada* [B](https://x.example) <at>all</at>",
+        r"<at>\*Ada\* \[B\]\(https://x.example) &lt;at>all&lt;/at></at>",
+        id="markup",
+    ),
+    pytest.param(None, None, id="no-name"),
+    pytest.param("   ", None, id="blank-name"),
+]
+
+
+@pytest.mark.parametrize(("name", "at"), NAMES)
+async def test_a_schedule_confirmation_mentions_the_person_who_set_it_by_the_name_their_activity_carries(
+    teaching: Teaching, name: str | None, at: str | None
+) -> None:
+    said = channel_mention("schedule daily 07:00 Australia/Sydney", service_url=teaching.url, sender=ADA)
+    said["from"] = {"id": ADA.id, "aadObjectId": ADA.aad_object_id} | ({} if name is None else {"name": name})
+    confirmed = adaptive_card(await ask(teaching, said))
+    mentions = confirmed["msteams"].get("entities", [])
+    expected = [] if at is None else [{"type": "mention", "text": at, "mentioned": {"id": ADA.id, "name": name}}]
+    assert (confirmed["body"][1]["text"], mentions) == (f"Set by {at or 'a member of this channel'}.", expected)
+
+
+SET_BY = Explanation(intent="education", headline=Claim("The leaderboard is off in this channel.", ()))
+NAMED_WHEN = [
+    pytest.param("teams:t:ada", "teams:t:ada", "Set by <at>Dr Ada Byron</at>.", id="the-person-of-this-turn"),
+    pytest.param("teams:t:ada", "teams:t:bob", "Set by a member of this channel.", id="someone-else"),
+    pytest.param("teams:t:ada", None, "Set by a member of this channel.", id="no-place"),
+]
+
+
+@pytest.mark.parametrize(("by", "person", "line"), NAMED_WHEN)
+def test_a_confirmation_mentions_only_the_person_whose_turn_it_answers(by: str, person: str | None, line: str) -> None:
+    renderer = TeamsEducationRenderer(TeamsRenderer(load_knowledge().sources))
+    named = renderer.named(renderer.explanation(SET_BY, by=by), person, Mention(ADA.id, ADA.name))
+    assert named.card is not None and named.card["body"][1]["text"] == line
+
+
+async def test_the_name_a_confirmation_mentions_is_kept_nowhere_but_in_the_reply_it_is_drawn_in(
+    teaching: Teaching,
+) -> None:
+    said = channel_mention("schedule daily 07:00 Australia/Sydney", service_url=teaching.url, sender=ADA)
+    confirmed = await ask(teaching, said)
+    await teaching.herbot.settle()
+    assert "<at>Dr Ada Byron</at>" in card_text(adaptive_card(confirmed))
+    # The outbox holds the reply as Teams shows it until it is purged: there, and only in its card, is the name.
+    rows = stored_rows(teaching, everything=True)
+    named = {(table, column) for table, row in rows for column, value in row.items() if "Ada Byron" in str(value)}
+    assert named == {("outbox", "payload_json")}
+    [payload] = [json.loads(row["payload_json"]) for _, row in rows if "Ada Byron" in str(row.get("payload_json"))]
+    assert "Ada Byron" not in json.dumps({key: value for key, value in payload.items() if key != "attachments"})
+    assert [attachment["contentType"] for attachment in payload["attachments"]] == [CARD]
+
+
+def stored_rows(teaching: Teaching, *, everything: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """Every row of herbot's education tables and conversation references (with ``everything``, of every table)."""
+    tables = MetaData()
+    tables.reflect(teaching.store.engine)
+    # One connection, closed: an open one would hold its transaction and keep the test schema from being dropped.
+    with teaching.store.engine.connect() as connection:
+        return [
+            (table.name, dict(row._mapping))
+            for table in tables.sorted_tables
+            if everything or table.name.startswith("education_") or table.name == "conversation_references"
+            for row in connection.execute(select(table))
+        ]
+
+
 # --- what is stored -----------------------------------------------------------------------------------------------
 
 PATIENT = "Quintavius Okonkwo-Barrie"
@@ -431,16 +505,7 @@ async def test_education_keeps_ids_and_option_ids_only_never_names_or_what_was_t
     ):
         await ask(teaching, channel_mention(said, service_url=url, root_message_id=f"170000000400{number}", sender=BOB))
 
-    tables = MetaData()
-    tables.reflect(teaching.store.engine)
-    # One connection, closed: an open one would hold its transaction and keep the test schema from being dropped.
-    with teaching.store.engine.connect() as connection:
-        kept = [
-            json.dumps([list(row) for row in connection.execute(select(table))], default=str)
-            for table in tables.sorted_tables
-            if table.name.startswith("education_") or table.name == "conversation_references"
-        ]
-    stored = "\n".join(kept)
+    stored = json.dumps([list(row.values()) for _, row in stored_rows(teaching)], default=str)
     assert person(ALICE) in stored and person(BOB) in stored
     assert [
         word

@@ -18,6 +18,10 @@ their view again on any client, so the person keeps seeing their own result and 
 actions carry ids only (the post, the option; the lesson and whether a schedule posted it, so that a view
 draws the same card again), never a label or anything typed.
 
+A reply that names who set what it says (a schedule, scores turned off) says "Set by a member of this channel"
+(a ``SetByMessage``); ``named`` turns that line into a Teams mention of the person whose turn it answers, with
+their name from that turn's activity: the name is drawn in the card and kept nowhere else.
+
 Scores are a card of their own: the top ten as "you" and "member" (Teams gives a bot no names without a
 call to the Connector, and herbot keeps none), the asker's rank and lessons, and what the channel gets
 wrong most, with the sources that explain the right answers. This module knows nothing of botbuilder
@@ -43,8 +47,10 @@ from intents.education_replies import Standings as StandingsView
 __all__ = [
     "ANSWER_VERB",
     "VIEW_VERB",
+    "Mention",
     "QuizCard",
     "RankedLine",
+    "SetByMessage",
     "StandingsView",
     "TeamsEducationRenderer",
 ]
@@ -60,6 +66,26 @@ SOMEONE = "a member of this channel"
 ELLIPSIS = "…"
 
 Element = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Someone a card names with a Teams mention: their Bot Framework id (``from.id``) and display name.
+
+    Held for the one turn that person's activity is answered in: herbot stores no names.
+    """
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetByMessage(TeamsMessage):
+    """An education reply naming who set what it says: ``by`` is that person's id (``teams:tenant:user``) and
+    ``line`` the index in the card's body of "Set by a member of this channel", until ``named`` names them."""
+
+    by: str = ""
+    line: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +133,22 @@ class TeamsEducationRenderer:
             return message
         head, *rest = message.card["body"]
         named = _text(self._md("named_by.md.j2", action="Set", who=SOMEONE), isSubtle=True, size="Small")
-        return replace(message, card={**message.card, "body": [head, named, *rest]})
+        return SetByMessage(message.text, {**message.card, "body": [head, named, *rest]}, by=by, line=1)
+
+    def named(self, message: TeamsMessage, person: str | None, mention: Mention | None) -> TeamsMessage:
+        """``message`` naming ``mention`` where it says who set it, when that is ``person`` (the person whose turn
+        it answers); otherwise ``message`` as it is, naming "a member of this channel"."""
+        name = " ".join(mention.name.split()) if mention is not None else ""
+        if not isinstance(message, SetByMessage) or message.card is None or not name or message.by != person:
+            return message
+        assert mention is not None
+        # Teams renders the mention where the TextBlock holds exactly the entity's text.
+        at = self._md("mention.md.j2", person=name)
+        body = list(message.card["body"])
+        body[message.line] = {**body[message.line], "text": self._md("named_by_mention.md.j2", action="Set", at=at)}
+        entity = {"type": "mention", "text": at, "mentioned": {"id": mention.id, "name": name}}
+        msteams = {**message.card.get("msteams", {}), "entities": [entity]}
+        return TeamsMessage(message.text, {**message.card, "msteams": msteams, "body": body})
 
     def quiz(
         self,

@@ -11,7 +11,7 @@ from functools import cached_property
 from bot.answering import Answering
 from bot.engine.explanation import Explanation
 from bot.render.teams import TeamsMessage, TeamsRenderer
-from bot.render.teams_education import ANSWER_VERB, TeamsEducationRenderer
+from bot.render.teams_education import ANSWER_VERB, Mention, TeamsEducationRenderer
 from bot.teams.clicks import QuizClick
 from bot.teams.teaching import click_card, education_message
 from intents.education_replies import EducationReply, Place
@@ -43,6 +43,12 @@ class TeamsAnswering(Answering[TeamsMessage]):
     def render_education(self, reply: EducationReply) -> TeamsMessage:
         """An education reply as Teams shows it (a scheduled post too)."""
         return education_message(self.education_renderer, self._services.knowledge.curriculum, reply)
+
+    def named(self, message: TeamsMessage, place: Place | None, speaker: Mention | None) -> TeamsMessage:
+        """``message`` naming ``speaker`` where it says who set what it says, when that is the person of ``place``
+        (the turn it answers); otherwise as rendered, naming "a member of this channel"."""
+        person = place.person if place is not None else None
+        return self.education_renderer.named(message, person, speaker)
 
     async def quiz_click(self, click: QuizClick, place: Place, viewer: str) -> TeamsMessage | None:
         """The card ``place.person`` sees after ``click``: their answer recorded (the first one counts) and their

@@ -13,7 +13,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 
 from bot.teams.answering import TeamsAnswering
 from bot.teams.deliveries import post_delivery, reply_delivery
-from bot.teams.inbound import added_bot, from_message, reply_target, request_key
+from bot.teams.inbound import added_bot, from_message, reply_target, request_key, speaker_of
 from bot.teams.invokes import answer_invoke
 from bot.teams.references import ReferenceBook
 
@@ -30,11 +30,15 @@ class HerbotTeamsBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         inbound = from_message(activity)
+        speaker = speaker_of(activity)  # to name them in this reply only: herbot stores no names
         received_at = self._answering.now()
-        await self._answering.reply(
+        answering = self._answering
+        await answering.reply(
             inbound.request_key,
             inbound,
-            lambda message: [reply_delivery(inbound.reply, message, received_at=received_at)],
+            lambda message: [
+                reply_delivery(inbound.reply, answering.named(message, inbound.place, speaker), received_at=received_at)
+            ],
         )
         await self._references.remember(activity)  # after the answer is recorded: it must never wait on this
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount
 
+from bot.render.teams_education import Mention
 from intents.education_replies import Place
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "place_of",
     "reply_target",
     "request_key",
+    "speaker_of",
     "tenant_of",
 ]
 
@@ -214,6 +216,21 @@ def place_of(activity: Activity) -> Place | None:
         direct=found.scope == PERSONAL,
         address={"reference_key": found.key},
     )
+
+
+def speaker_of(activity: Activity) -> Mention | None:
+    """Who sent ``activity``, to name them in the reply to it (``from.id`` and ``from.name``); ``None`` without a
+    name. For this turn only: never stored, logged or put in a ``TeamsInbound``.
+
+    >>> speaker_of(Activity().deserialize({"from": {"id": "29:1a", "name": "Ada Byron"}}))
+    Mention(id='29:1a', name='Ada Byron')
+    >>> speaker_of(Activity().deserialize({"from": {"id": "29:1a"}})) is None
+    True
+    """
+    account = activity.from_property
+    if account is None or not account.id or not isinstance(account.name, str) or not account.name.strip():
+        return None
+    return Mention(id=str(account.id), name=account.name)
 
 
 def tenant_of(activity: Activity) -> str | None:
