@@ -44,7 +44,7 @@ from bot.render.citations import CitedTemplates, number_citations
 from bot.render.environment import create_environment
 from bot.render.views import default_view
 
-__all__ = ["SHOW_REASONING_ACTION", "SlackMessage", "SlackRenderer", "follow_up_action"]
+__all__ = ["SHOW_REASONING_ACTION", "SlackMessage", "SlackRenderer", "contexts", "fit", "follow_up_action", "sections"]
 
 SHOW_REASONING_ACTION = "herbot_show_reasoning"
 SHOW_REASONING_LABEL = "Show reasoning"
@@ -106,14 +106,14 @@ class SlackRenderer:
         cited = number_citations(x, self._sources, with_steps=show_steps)
         mrkdwn = CitedTemplates(self._environment, cited)
         body = [
-            *_sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
-            *_sections(mrkdwn("flags.mrkdwn.j2", flags=x.flags)),
-            *_contexts(mrkdwn("notice.mrkdwn.j2", notice=notice) for notice in x.notices),
-            *_sections(mrkdwn("points.mrkdwn.j2", points=x.points)),
-            *_sections(mrkdwn("values.mrkdwn.j2", values=x.values, missing=x.missing)),
+            *sections(mrkdwn("headline.mrkdwn.j2", claim=x.headline)),
+            *sections(mrkdwn("flags.mrkdwn.j2", flags=x.flags)),
+            *contexts(mrkdwn("notice.mrkdwn.j2", notice=notice) for notice in x.notices),
+            *sections(mrkdwn("points.mrkdwn.j2", points=x.points)),
+            *sections(mrkdwn("values.mrkdwn.j2", values=x.values, missing=x.missing)),
         ]
         if x.steps and show_steps:
-            body += _sections(mrkdwn("steps.mrkdwn.j2", steps=x.steps))
+            body += sections(mrkdwn("steps.mrkdwn.j2", steps=x.steps))
         elif x.steps and reasoning_token is not None:
             body.append(
                 ActionsBlock(elements=[self._button(SHOW_REASONING_LABEL, SHOW_REASONING_ACTION, reasoning_token)])
@@ -125,10 +125,10 @@ class SlackRenderer:
         guidelines = cited.guidelines and (full or show_steps or x.guidelines)
         tail = [
             *([DividerBlock()] if cited.sources else []),
-            *_contexts(references),
-            *_contexts([mrkdwn("guidelines.mrkdwn.j2", cited=cited)] if guidelines else []),
+            *contexts(references),
+            *contexts([mrkdwn("guidelines.mrkdwn.j2", cited=cited)] if guidelines else []),
             *self._follow_ups(x.follow_ups),
-            *_contexts([mrkdwn("disclaimer.mrkdwn.j2", disclaimer=x.disclaimer)]),
+            *contexts([mrkdwn("disclaimer.mrkdwn.j2", disclaimer=x.disclaimer)]),
         ]
         blocks = _within_block_limit(body, tail, lambda omitted: mrkdwn("shortened.mrkdwn.j2", omitted=omitted))
         fallback = _cut(mrkdwn("fallback.mrkdwn.j2", x=x), MAX_FALLBACK)
@@ -136,7 +136,7 @@ class SlackRenderer:
 
     def _citation(self, mrkdwn: CitedTemplates, number: int, source: Source) -> str:
         """``[n] <url|short> (year): citation``, the citation cut so the element fits one text object."""
-        return _fit(
+        return fit(
             lambda citation: mrkdwn("citation.mrkdwn.j2", number=number, source=source, citation=citation),
             source.citation,
             MAX_TEXT,
@@ -151,7 +151,7 @@ class SlackRenderer:
     def _button(self, label: str, action_id: str, value: str) -> ButtonElement:
         # Slack's escaping rule covers every text object, plain_text included, so the label is escaped;
         # the value is never shown, only handed back to us in the action payload, so it stays as it is.
-        text = _fit(self._escape, label, MAX_BUTTON_TEXT)
+        text = fit(self._escape, label, MAX_BUTTON_TEXT)
         return ButtonElement(text=PlainTextObject(text=text), action_id=action_id, value=value[:MAX_BUTTON_VALUE])
 
 
@@ -160,12 +160,12 @@ def _mrkdwn(text: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=text, verbatim=True)
 
 
-def _sections(text: str) -> list[Block]:
+def sections(text: str) -> list[Block]:
     """One section per ``MAX_TEXT`` characters of ``text``; none for empty text."""
     return [SectionBlock(text=_mrkdwn(chunk)) for chunk in _split(text, MAX_TEXT)]
 
 
-def _contexts(texts: Iterable[str]) -> list[Block]:
+def contexts(texts: Iterable[str]) -> list[Block]:
     """Context blocks of at most ten elements, one element per text (or per ``MAX_TEXT`` of a long one)."""
     elements = [_mrkdwn(chunk) for text in texts for chunk in _split(text, MAX_TEXT)]
     return [
@@ -179,7 +179,7 @@ def _within_block_limit(body: list[Block], tail: list[Block], shortened: Callabl
     if len(body) + len(tail) <= MAX_BLOCKS:
         return [*body, *tail]
     keep = MAX_BLOCKS - len(tail) - 1
-    return [*body[:keep], *_contexts([shortened(len(body) - keep)]), *tail]
+    return [*body[:keep], *contexts([shortened(len(body) - keep)]), *tail]
 
 
 def _split(text: str, limit: int) -> list[str]:
@@ -224,12 +224,12 @@ def _cut(text: str, limit: int) -> str:
     return _split(text, limit - len(ELLIPSIS))[0] + ELLIPSIS
 
 
-def _fit(render: Callable[[str], str], raw: str, limit: int) -> str:
+def fit(render: Callable[[str], str], raw: str, limit: int) -> str:
     """``render(raw)``, or ``render`` of the longest prefix of ``raw`` plus an ellipsis that fits ``limit``.
 
     Cutting the raw text before rendering keeps escapes and link syntax whole.
 
-    >>> _fit(lambda s: s.replace("&", "&amp;"), "R&D & more", 9)
+    >>> fit(lambda s: s.replace("&", "&amp;"), "R&D & more", 9)
     'R&amp;D…'
     """
     rendered = render(raw)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,11 +37,8 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
-    MarkdownTextObject,
     PlainTextObject,
-    SectionBlock,
 )
 
 from bot.engine.explanation import DISCLAIMER, Explanation
@@ -50,13 +47,14 @@ from bot.render.citations import Citations
 from bot.render.environment import create_environment
 from bot.render.slack import (
     MAX_BUTTON_TEXT,
-    MAX_CONTEXT_ELEMENTS,
     MAX_FALLBACK,
     MAX_FOLLOW_UPS,
-    MAX_TEXT,
     SlackMessage,
     SlackRenderer,
+    contexts,
+    fit,
     follow_up_action,
+    sections,
 )
 from intents.education_replies import EducationReply as Reply
 from intents.education_replies import QuizView as PostedQuiz
@@ -179,13 +177,13 @@ class SlackEducationRenderer:
         if quiz is not None:
             heading = CHECK_YOURSELF if explanation is not None else quiz.heading
             blocks += self._quiz(quiz, heading)
-            text = text or _cut(self._escape(f"{heading}: {quiz.question.prompt}"), MAX_FALLBACK)
+            text = text or fit(self._escape, f"{heading}: {quiz.question.prompt}", MAX_FALLBACK)
         blocks += self._follow_ups(follow_ups)
         label, person = named
         user = slack_user(person)
         if user is not None:
-            blocks += _contexts([self._template("named_by.mrkdwn.j2", label=label, user=user)])
-        blocks += _contexts([self._template("disclaimer.mrkdwn.j2", disclaimer=disclaimer)])
+            blocks += contexts([self._template("named_by.mrkdwn.j2", label=label, user=user)])
+        blocks += contexts([self._template("disclaimer.mrkdwn.j2", disclaimer=disclaimer)])
         return SlackMessage(text=text, blocks=tuple(blocks), in_channel=True)
 
     def _quiz(self, quiz: PostedQuiz, heading: str) -> list[Block]:
@@ -199,9 +197,9 @@ class SlackEducationRenderer:
             for index, option in enumerate(question.options)
         ]
         return [
-            *_sections(self._template("quiz.mrkdwn.j2", heading=heading, prompt=question.prompt)),
+            *sections(self._template("quiz.mrkdwn.j2", heading=heading, prompt=question.prompt)),
             ActionsBlock(elements=buttons),
-            *_contexts([self._template("quiz_hint.mrkdwn.j2")]),
+            *contexts([self._template("quiz_hint.mrkdwn.j2")]),
         ]
 
     def _scores(self, scores: Scores, private: Explanation | None) -> SlackMessage:
@@ -212,20 +210,20 @@ class SlackEducationRenderer:
         sources = self._sources.resolve(tuple(dict.fromkeys(scores.sources)))
         marks = Citations(sources).marks(source.id for source in sources)
         blocks: list[Block] = [
-            *_contexts(self._template("notice.mrkdwn.j2", notice=line) for line in said),
-            *_sections(self._template("leaderboard.mrkdwn.j2", ranked=ranked)),
-            *_contexts(
+            *contexts(self._template("notice.mrkdwn.j2", notice=line) for line in said),
+            *sections(self._template("leaderboard.mrkdwn.j2", ranked=ranked)),
+            *contexts(
                 [
                     self._template(
                         "standing.mrkdwn.j2", mine=scores.mine, done=scores.lessons_done, total=scores.lessons_total
                     )
                 ]
             ),
-            *_sections(self._template("confusions.mrkdwn.j2", confusions=scores.confusions, marks=marks)),
+            *sections(self._template("confusions.mrkdwn.j2", confusions=scores.confusions, marks=marks)),
         ]
         if sources and scores.confusions:
-            blocks += [DividerBlock(), *_contexts([self._template("references.mrkdwn.j2", sources=sources)])]
-        blocks += _contexts([self._template("disclaimer.mrkdwn.j2", disclaimer=DISCLAIMER)])
+            blocks += [DividerBlock(), *contexts([self._template("references.mrkdwn.j2", sources=sources)])]
+        blocks += contexts([self._template("disclaimer.mrkdwn.j2", disclaimer=DISCLAIMER)])
         return SlackMessage(text=SCORES_FALLBACK, blocks=tuple(blocks), for_asker=True)
 
     def _follow_ups(self, follow_ups: Sequence[str]) -> list[Block]:
@@ -258,53 +256,3 @@ class _Line:
     user: str | None
     correct: int
     answered: int
-
-
-def _mrkdwn(text: str) -> MarkdownTextObject:
-    # verbatim: bare URLs, #channels and @names in the text stay text; <@U…> written by herbot is a mention.
-    return MarkdownTextObject(text=text, verbatim=True)
-
-
-def _sections(text: str) -> list[Block]:
-    return [SectionBlock(text=_mrkdwn(chunk)) for chunk in _lines_within(text, MAX_TEXT)]
-
-
-def _contexts(texts: Iterable[str]) -> list[Block]:
-    elements = [_mrkdwn(chunk) for text in texts for chunk in _lines_within(text, MAX_TEXT)]
-    return [
-        ContextBlock(elements=elements[start : start + MAX_CONTEXT_ELEMENTS])
-        for start in range(0, len(elements), MAX_CONTEXT_ELEMENTS)
-    ]
-
-
-def _lines_within(text: str, limit: int) -> list[str]:
-    """``text`` in pieces of whole lines of at most ``limit`` characters (a longer line is cut); none when empty.
-
-    >>> _lines_within("ab\\ncd\\nef", 5)
-    ['ab\\ncd', 'ef']
-    >>> _lines_within("  ", 5)
-    []
-    """
-    pieces: list[str] = []
-    for line in text.strip().splitlines():
-        line = _cut(line, limit)
-        if pieces and len(pieces[-1]) + 1 + len(line) <= limit:
-            pieces[-1] = f"{pieces[-1]}\n{line}"
-        else:
-            pieces.append(line)
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text``, or its start and an ellipsis, never ending inside an ``&amp;``-style entity.
-
-    >>> _cut("a &amp; b", 6)
-    'a…'
-    """
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - len(ELLIPSIS)]
-    entity = cut.rfind("&")
-    if entity >= 0 and ";" not in cut[entity:]:
-        cut = cut[:entity]
-    return cut.rstrip() + ELLIPSIS
