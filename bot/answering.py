@@ -112,15 +112,16 @@ class Answering(Generic[M]):
         if is_too_long(message.text):
             return await self._record(key, deliver(self._too_long(message)), None, None)
         place = getattr(message, "place", None)
-        notice = await self._education.notice(place.team) if self._education and place else None
+        team = place.team if self._education is not None and place is not None else None
         if self._education is not None and place is not None:
             taught = await self._education.reply_to(message.text, place)
             if taught is not None:
                 from intents.education_replies import with_notice  # the education path only: its modules load with it
 
+                notice = await self._education.notice(place.team)
                 rendered = await self._run(self._render_education, with_notice(taught, notice))
                 return await self._record(key, deliver(rendered), None, None)
-        slots = await self._read_slots(message.conversation)
+        slots, notice = await self._read_state(message.conversation, team)
         prepared, rendered = await self._run(self._answer, message, slots, notice, long=is_long_message(message.text))
         return await self._record(key, deliver(rendered), message.conversation, prepared.slots)
 
@@ -179,13 +180,23 @@ class Answering(Generic[M]):
 
     async def _read_slots(self, conversation: str) -> dict[str, str] | None:
         """The conversation's saved values; ``None`` if the store did not answer within its timeout."""
+        return (await self._read_state(conversation, None))[0]
+
+    async def _read_state(self, conversation: str, team: str | None) -> tuple[dict[str, str] | None, str | None]:
+        """The conversation's saved values and ``team``'s notice, if any, in one call on the store's pool (a second
+        call would queue behind a burst's); ``(None, None)`` if the store did not answer within its timeout."""
         if self._calls is None:
-            return None
+            return None, None
+        store = self._calls.store
+
+        def read() -> tuple[dict[str, str], str | None]:
+            return store.load_slots(conversation), store.education.take_notice(team) if team else None
+
         try:
-            return await self._calls.run(self._calls.store.load_slots, conversation)
+            return await self._calls.run(read)
         except StoreUnavailable:
             log.warning("store unavailable while reading a conversation surface=%s", self.surface)
-            return None
+            return None, None
 
     async def _record(
         self, key: str, deliveries: Sequence[NewDelivery], conversation: str | None, slots: dict[str, str] | None
