@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def open_store(database_url: str, clock: FakeClock) -> Iterator[Callable[[], Store]]:
+    """Open another store (a replica) on the test database, its clock ``clock``; all are closed at the end."""
+    opened: list[Store] = []
+
+    def open_one() -> Store:
+        opened.append(create_store(database_url, clock=clock, slot_ttl=timedelta(minutes=30)))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
 
 
 @pytest.fixture

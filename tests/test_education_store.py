@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from databases import START, FakeClock
+from databases import START, FakeClock, at_once
 from sqlalchemy import Table, create_engine, func, select
 
 from bot.errors import StoreUnavailable
@@ -23,7 +21,6 @@ from bot.store import (
     ScheduleRecord,
     Standing,
     Store,
-    create_store,
 )
 from bot.store.schema import (
     education_answers,
@@ -58,20 +55,6 @@ EDUCATION_TABLES = (
 
 
 @pytest.fixture
-def open_store(database_url: str, clock: FakeClock) -> Iterator[Callable[[], Store]]:
-    """Open another store (a replica) on the test database; all are closed at the end."""
-    opened: list[Store] = []
-
-    def open_one() -> Store:
-        opened.append(create_store(database_url, clock=clock, slot_ttl=TTL))
-        return opened[-1]
-
-    yield open_one
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
 def store(open_store: Callable[[], Store]) -> Store:
     return open_store()
 
@@ -79,18 +62,6 @@ def store(open_store: Callable[[], Store]) -> Store:
 @pytest.fixture
 def education(store: Store) -> EducationStore:
     return store.education
-
-
-def at_once(count: int, action: Callable[[int], Any]) -> list[Any]:
-    """Run ``action(i)`` on ``count`` threads released together by a barrier."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> Any:
-        barrier.wait(timeout=30)
-        return action(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def count_rows(store: Store, table: Table) -> int:

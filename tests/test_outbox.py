@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -12,7 +12,7 @@ import pytest
 from databases import START, FakeClock
 from sqlalchemy import func, select
 
-from bot.store import Delivery, NewDelivery, Store, create_store
+from bot.store import Delivery, NewDelivery, Store
 from bot.store.schema import conversation_slots, inbox, outbox
 
 TTL = timedelta(minutes=30)
@@ -24,19 +24,6 @@ THREADS = 8
 
 def answer(text: str = "HER2-low", *, kind: str = "respond", valid_for: timedelta = TTL) -> NewDelivery:
     return NewDelivery("slack", kind, {"response_url": "https://hooks.slack.test/1"}, {"text": text}, START + valid_for)
-
-
-@pytest.fixture
-def open_store(database_url: str, clock: FakeClock) -> Iterator[Callable[[], Store]]:
-    opened: list[Store] = []
-
-    def open_one() -> Store:
-        opened.append(create_store(database_url, clock=clock, slot_ttl=TTL))
-        return opened[-1]
-
-    yield open_one
-    for store in opened:
-        store.close()
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from databases import START, FakeClock
+from databases import START, FakeClock, at_once
 from sqlalchemy import create_engine, make_url
 
 from bot.errors import StoreUnavailable
@@ -22,35 +20,8 @@ THREADS = 8
 
 
 @pytest.fixture
-def open_store(database_url: str, clock: FakeClock) -> Iterator[Callable[[], Store]]:
-    """Open another store on the test database; all are closed at the end."""
-    opened: list[Store] = []
-
-    def open_one() -> Store:
-        store = create_store(database_url, clock=clock, slot_ttl=TTL)
-        opened.append(store)
-        return store
-
-    yield open_one
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
 def store(open_store: Callable[[], Store]) -> Store:
     return open_store()
-
-
-def at_once(count: int, action: Callable[[int], Any]) -> list[Any]:
-    """Run ``action(i)`` on ``count`` threads released together by a barrier."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> Any:
-        barrier.wait(timeout=30)
-        return action(index)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 # Conversation slots
