@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from databases import FakeClock
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
+from leaks import database_text
 from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
 from slack_requests import SIGNING_SECRET, command_body, direct_message, event_body, mention, new_trigger_id
 
@@ -449,14 +449,6 @@ async def test_a_schedule_herbot_cannot_read_gets_a_one_line_private_error(
 # --- nothing typed is kept -------------------------------------------------------------------------------------
 
 
-def _database_text(path: Path) -> str:
-    """Every row of the SQLite store, and the raw bytes of its files, as text."""
-    with sqlite3.connect(path / "herbot.db") as connection:
-        rows = "\n".join(connection.iterdump())
-    files = [file.read_bytes().decode("utf-8", "replace") for file in path.glob("herbot.db*")]
-    return "\n".join([rows, *files])
-
-
 async def test_only_ids_are_kept_never_what_anyone_typed(school: School, tmp_path: Path) -> None:
     learn = await school.command(f"learn ihc for Mrs Jane {NAME}", "typed-learn")
     quiz = await school.command(f"quiz Jane {NAME}", "typed-quiz")
@@ -466,4 +458,4 @@ async def test_only_ids_are_kept_never_what_anyone_typed(school: School, tmp_pat
     await school.click(buttons[0], "click")
     await school.command("scores", "scores")
     await school.command("schedule daily 07:05 Europe/Paris", "schedule")
-    assert NAME not in _database_text(tmp_path)
+    assert NAME not in database_text(tmp_path)

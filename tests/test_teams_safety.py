@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes.bot_connector import BOT_NOT_IN_ROSTER, FakeBotConnector
+from leaks import database_text, found
 from teams_activities import (
     ALICE,
     BOB,
@@ -196,14 +196,6 @@ async def logged_teams(
         yield served
 
 
-def _database_text(tmp_path: Path) -> str:
-    """Every row of every table of the SQLite store, and the raw bytes of its files, as text."""
-    with sqlite3.connect(tmp_path / "herbot.db") as connection:
-        rows = "\n".join(connection.iterdump())
-    files = [path.read_bytes().decode("utf-8", "replace") for path in tmp_path.glob("herbot.db*")]
-    return "\n".join([rows, *files])
-
-
 async def test_no_identifier_reaches_a_reply_a_log_line_or_the_database(
     logged_teams: TeamsHerbot, bot_connector: FakeBotConnector, json_log: io.StringIO, tmp_path: Path
 ) -> None:
@@ -241,12 +233,12 @@ async def test_no_identifier_reaches_a_reply_a_log_line_or_the_database(
     await herbot.settle()
 
     sent = json.dumps([call.activity for call in bot_connector.received()])
-    assert [word for word in (*IDENTIFIERS, *PEOPLE) if word in sent] == []
+    assert found((*IDENTIFIERS, *PEOPLE), sent) == []
     lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
     assert all(isinstance(line, dict) and {"time", "level", "logger"} <= line.keys() for line in lines)
-    assert [word for word in (*IDENTIFIERS, *PEOPLE, *TEAMS_IDS) if word in json_log.getvalue()] == []
+    assert found((*IDENTIFIERS, *PEOPLE, *TEAMS_IDS), json_log.getvalue()) == []
     assert [line for line in lines if line["logger"] == "herbot.forged"] == []
-    assert [word for word in (*IDENTIFIERS, *PEOPLE) if word in _database_text(tmp_path)] == []
+    assert found((*IDENTIFIERS, *PEOPLE), database_text(tmp_path)) == []
     assert {"herbot.http", "herbot.teams", "herbot.delivery", ACCESS_LOGGER} <= {line["logger"] for line in lines}
     statuses = [line["status"] for line in lines if line["logger"] == "herbot.http"]
     # Refused: the five malformed requests and the unknown path; then ten activities taken (201 from botbuilder).
