@@ -40,6 +40,8 @@ MAX_SLOT_TTL_MINUTES = 525_600.0  # a year: longer is a mistake, and timedelta o
 DATABASE_URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
 DEFAULT_SCHEDULE_POLL_SECONDS, MIN_SCHEDULE_POLL_SECONDS, MAX_SCHEDULE_POLL_SECONDS = 15.0, 0.1, 3600.0
 DEFAULT_SCHEDULE_MAX_LATE_MINUTES, MAX_SCHEDULE_MAX_LATE_MINUTES = 60.0, 10080.0
+# A schedule's claim must outlast the store call that writes its post, or every claimant would lose it.
+DEFAULT_SCHEDULE_LEASE_SECONDS, MIN_SCHEDULE_LEASE_SECONDS, MAX_SCHEDULE_LEASE_SECONDS = 120.0, 11.0, 3600.0
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 # The store runs on these backends and drivers (an empty driver is the backend's default).
 _DRIVERS = {"sqlite": {"", "pysqlite"}, "postgresql": {"", "psycopg"}}
@@ -69,6 +71,7 @@ class Settings:
     teams_openid_metadata_url: str | None = None
     schedule_poll: timedelta = timedelta(seconds=DEFAULT_SCHEDULE_POLL_SECONDS)
     schedule_max_late: timedelta = timedelta(minutes=DEFAULT_SCHEDULE_MAX_LATE_MINUTES)
+    schedule_lease: timedelta = timedelta(seconds=DEFAULT_SCHEDULE_LEASE_SECONDS)
 
     def __repr__(self) -> str:
         return f"Settings(database_url={mask_url(self.database_url)!r}, host={self.host!r}, port={self.port})"
@@ -131,21 +134,6 @@ def _slot_ttl(text: str | None) -> timedelta:
     if not math.isfinite(minutes) or not 0 < minutes <= MAX_SLOT_TTL_MINUTES:
         raise InvalidSetting(name=name, value=text, allowed=allowed)
     return timedelta(minutes=minutes)
-
-
-def _delivery_lease(text: str | None) -> timedelta:
-    """How long a replica holds the deliveries it is sending; after a crash, how long until another takes them."""
-    name = "HERBOT_DELIVERY_LEASE_SECONDS"
-    allowed = f"a number of seconds from {MIN_DELIVERY_LEASE_SECONDS:.0f} to {MAX_DELIVERY_LEASE_SECONDS:.0f}"
-    if text is None:
-        return timedelta(seconds=DEFAULT_DELIVERY_LEASE_SECONDS)
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise InvalidSetting(name=name, value=text, allowed=allowed) from None
-    if not MIN_DELIVERY_LEASE_SECONDS <= seconds <= MAX_DELIVERY_LEASE_SECONDS:  # nan fails this too
-        raise InvalidSetting(name=name, value=text, allowed=allowed)
-    return timedelta(seconds=seconds)
 
 
 def _number(name: str, text: str | None, default: float, bounds: tuple[float, float], unit: str) -> float:
@@ -212,7 +200,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         host=get("HERBOT_HOST") or DEFAULT_HOST,
         port=_port(get("HERBOT_PORT")),
         slot_ttl=_slot_ttl(get("HERBOT_SLOT_TTL_MINUTES")),
-        delivery_lease=_delivery_lease(get("HERBOT_DELIVERY_LEASE_SECONDS")),
+        delivery_lease=timedelta(
+            seconds=_number(
+                "HERBOT_DELIVERY_LEASE_SECONDS",
+                get("HERBOT_DELIVERY_LEASE_SECONDS"),
+                DEFAULT_DELIVERY_LEASE_SECONDS,
+                (MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS),
+                "seconds",
+            )
+        ),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
         slack_app_token=get("SLACK_APP_TOKEN"),
@@ -240,6 +236,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
                 DEFAULT_SCHEDULE_MAX_LATE_MINUTES,
                 (0.0, MAX_SCHEDULE_MAX_LATE_MINUTES),
                 "minutes",
+            )
+        ),
+        schedule_lease=timedelta(
+            seconds=_number(
+                "HERBOT_SCHEDULE_LEASE_SECONDS",
+                get("HERBOT_SCHEDULE_LEASE_SECONDS"),
+                DEFAULT_SCHEDULE_LEASE_SECONDS,
+                (MIN_SCHEDULE_LEASE_SECONDS, MAX_SCHEDULE_LEASE_SECONDS),
+                "seconds",
             )
         ),
     )

@@ -23,6 +23,8 @@ BAD_SETTINGS = [
     ("HERBOT_DELIVERY_LEASE_SECONDS", "10", LEASE),
     ("HERBOT_DELIVERY_LEASE_SECONDS", "nan", LEASE),
     ("HERBOT_DELIVERY_LEASE_SECONDS", "soon", LEASE),
+    ("HERBOT_SCHEDULE_LEASE_SECONDS", "5", LEASE),
+    ("HERBOT_SCHEDULE_LEASE_SECONDS", "3601", LEASE),
     ("HERBOT_PORT", "99999", "a port from 1 to 65535"),
     ("HERBOT_PORT", "0", "a port from 1 to 65535"),
     ("HERBOT_PORT", "-1", "a port from 1 to 65535"),

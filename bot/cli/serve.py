@@ -41,7 +41,9 @@ def serve_command(host: str | None, port: int | None, socket_mode: bool, log_lev
     # The surfaces judge the address they are served on (Teams without credentials: loopback only).
     settings = replace(settings, host=host or settings.host, port=port or settings.port)
     services = create_services(settings)
-    scheduling = Scheduling(poll=settings.schedule_poll, max_late=settings.schedule_max_late)
+    scheduling = Scheduling(
+        poll=settings.schedule_poll, lease=settings.schedule_lease, max_late=settings.schedule_max_late
+    )
     options = DeliveryOptions(lease=settings.delivery_lease, scheduling=scheduling)
     app = create_server(settings, services, socket_mode=socket_mode, delivery_options=options)
     address = (settings.host, settings.port)
