@@ -138,10 +138,19 @@ def test_a_malformed_schedule_is_answered_privately_in_one_line(service: Educati
     assert "not a day" in reply.private.headline.text and "FUNDAY" not in reply.private.headline.text
 
 
-def test_scheduled_posts_alternate_a_lesson_and_a_quiz_on_it(service: EducationService, curriculum: Curriculum) -> None:
+def test_scheduled_posts_alternate_a_lesson_and_a_quiz_on_it(
+    service: EducationService, store: Store, curriculum: Curriculum
+) -> None:
     ask(service, "schedule daily 08:30")
-    lesson, lesson_post = service.scheduled(CHANNEL.channel, posts_made=0, seed="slot-1")
-    quiz, quiz_post = service.scheduled(CHANNEL.channel, posts_made=1, seed="slot-2")
-    first = curriculum.lessons[0]
-    assert lesson.public.headline == first.headline and lesson_post.question_id == first.check
-    assert quiz.public is None and quiz.quiz.question.lesson_id == first.id and quiz_post.question_id != first.check
+    first, second = curriculum.lessons[:2]
+    lesson = service.scheduled(CHANNEL.channel, posts_made=0, seed="slot-1")
+    assert lesson.reply.public.headline == first.headline and lesson.post.question_id == first.check
+    assert lesson.lesson_count == len(curriculum.lessons)
+    # Until the post is written the channel stays on that lesson: a claim lost before writing skips nothing.
+    assert service.scheduled(CHANNEL.channel, posts_made=0, seed="slot-1").reply.public.headline == first.headline
+    store.education.take_next_lesson(CHANNEL.channel, lesson.lesson_count)  # as writing the post does
+    quiz = service.scheduled(CHANNEL.channel, posts_made=1, seed="slot-2")
+    assert quiz.reply.public is None and quiz.lesson_count is None
+    assert quiz.reply.quiz.question.lesson_id == first.id and quiz.post.question_id != first.check
+    following = service.scheduled(CHANNEL.channel, posts_made=2, seed="slot-3")
+    assert following.reply.public.headline == second.headline

@@ -469,6 +469,20 @@ def test_a_process_whose_claim_was_taken_over_writes_nothing(store: Store, educa
     assert (written(store), complete(education, taken, "B")) == ((1, 1, 1), False)
 
 
+def test_a_lesson_post_moves_its_channel_to_the_next_lesson_only_if_it_is_written(education: EducationStore) -> None:
+    education.save_channel(CHANNEL, surface="slack", team=TEAM, address=ADDRESS)
+    set_daily(education)
+    (lost,) = education.claim_due_schedules(owner="A", now=START, lease=LEASE)
+    (taken,) = education.claim_due_schedules(owner="B", now=START + LEASE, lease=LEASE)
+    assert complete(education, lost, "A", post=None, lesson_count=14) is False
+    assert education.channel(CHANNEL).next_lesson == 0
+    assert complete(education, taken, "B", post=None, lesson_count=14) is True
+    assert education.channel(CHANNEL).next_lesson == 1
+    (following,) = education.claim_due_schedules(owner="B", now=START + timedelta(days=1), lease=LEASE)
+    assert complete(education, following, "B", lesson_count=None) is True  # a quiz: the channel stays
+    assert education.channel(CHANNEL).next_lesson == 1
+
+
 @pytest.mark.parametrize(
     "change",
     [

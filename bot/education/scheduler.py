@@ -133,11 +133,11 @@ class Scheduler:
             log.warning("scheduled post has no surface schedule=%d surface=%s", schedule.id, schedule.surface)
             return 0
         seed = f"{schedule.id}:{slot.isoformat()}"
-        reply, post = await self._calls.run(
+        scheduled = await self._calls.run(
             self._service.scheduled, schedule.channel_key, posts_made=schedule.posts_made, seed=seed
         )
         # A poster may read the store (Teams looks up the conversation reference): on the store's threads.
-        drawn = await self._calls.run(poster, reply, schedule, channel.address)
+        drawn = await self._calls.run(poster, scheduled.reply, schedule, channel.address)
         deliveries = [_marked(d, schedule) for d in drawn]
         done = await self._calls.run(
             store.complete_schedule_post,
@@ -147,7 +147,8 @@ class Scheduler:
             next_due_at=following,
             request_key=f"schedule:{schedule.id}:{slot.isoformat()}",
             deliveries=deliveries,
-            post=post,
+            post=scheduled.post,
+            lesson_count=scheduled.lesson_count,
         )
         if done:
             log.info("scheduled post queued schedule=%d surface=%s", schedule.id, schedule.surface)

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from bot.education.lessons import lesson_explanation, lesson_menu
 from bot.education.repetition import ReviewState, due_questions, next_question, review
@@ -30,7 +31,16 @@ from intents.education import (
 )
 from intents.education_replies import Confused, EducationReply, Place, QuizView, Ranked, Standings
 
-__all__ = ["EducationService"]
+__all__ = ["EducationService", "ScheduledPost"]
+
+
+class ScheduledPost(NamedTuple):
+    """A scheduled post to write: what it shows, its posted question, and for a lesson the curriculum's length
+    (the channel moves on to its next lesson as the post is written, and only then)."""
+
+    reply: EducationReply
+    post: QuizPost
+    lesson_count: int | None
 
 
 class EducationService:
@@ -98,18 +108,19 @@ class EducationService:
         feedback = answer_feedback(question, option, again=False) if option else None
         return QuizView(post_id, question, self._heading(question)), feedback
 
-    def scheduled(self, channel_key: str, *, posts_made: int, seed: str) -> tuple[EducationReply, QuizPost | None]:
+    def scheduled(self, channel_key: str, *, posts_made: int, seed: str) -> ScheduledPost:
         """A scheduled post: lessons in curriculum order, each followed next time by a quiz on it."""
         lessons = self._curriculum.lessons
-        if posts_made % 2 == 0:
-            lesson = lessons[self._store.take_next_lesson(channel_key, len(lessons))]
-            view, post = self._new_post(lesson.check, channel_key, None)
-            return EducationReply(public=lesson_explanation(lesson), quiz=view), post
         channel = self._store.channel(channel_key)
-        last = lessons[((channel.next_lesson if channel else 1) - 1) % len(lessons)]
+        upcoming = (channel.next_lesson if channel else 0) % len(lessons)
+        if posts_made % 2 == 0:
+            lesson = lessons[upcoming]
+            view, post = self._new_post(lesson.check, channel_key, None)
+            return ScheduledPost(EducationReply(public=lesson_explanation(lesson), quiz=view), post, len(lessons))
+        last = lessons[upcoming - 1]
         questions = [q.id for q in self._curriculum.questions_on(last.id) if q.id != last.check] or [last.check]
         view, post = self._new_post(questions[hash_pick(seed, len(questions))], channel_key, None)
-        return EducationReply(quiz=view), post
+        return ScheduledPost(EducationReply(quiz=view), post, None)
 
     # Commands
 

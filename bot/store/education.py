@@ -86,15 +86,7 @@ class EducationStore(StoreAccess):
     def take_next_lesson(self, key: str, lesson_count: int) -> int:
         """The index of a saved channel's next lesson, moving it on (modulo ``lesson_count``) in the same statement;
         ``LookupError`` for a channel never saved."""
-        if lesson_count < 1:
-            raise ValueError("lesson_count must be at least 1")
-        table = education_channels
-        statement = (
-            update(table)
-            .where(table.c.channel_key == bounded("channel key", key))
-            .values(next_lesson=(table.c.next_lesson + 1) % lesson_count)
-            .returning(table.c.next_lesson)
-        )
+        statement = schedules.next_lesson(education_channels.c.channel_key == bounded("channel key", key), lesson_count)
         with self._transaction() as connection:
             after = connection.execute(statement).scalar_one_or_none()
         if after is None:
@@ -266,9 +258,11 @@ class EducationStore(StoreAccess):
         request_key: str,
         deliveries: Sequence[NewDelivery],
         post: QuizPost | None,
+        lesson_count: int | None = None,
     ) -> bool:
         """Post ``owner``'s claimed ``slot`` in one transaction: the request, its deliveries (for any replica's sender),
-        the quiz post, the schedule moved on to ``next_due_at`` with one post more, the claim released.
+        the quiz post, the schedule moved on to ``next_due_at`` with one post more, the claim released; with
+        ``lesson_count`` (a lesson post) the channel moved on to its next lesson.
 
         False if the claim is no longer ``owner``'s for that slot (nothing is written), or if ``request_key`` was
         recorded before (that post went out: the schedule only moves on).
@@ -280,6 +274,7 @@ class EducationStore(StoreAccess):
             "request_key": bounded("request key", request_key),
             "deliveries": deliveries,
             "post": None if post is None else _post_values(post),
+            "lesson_count": lesson_count,
             "now": self._now(),
         }
         try:

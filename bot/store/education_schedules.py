@@ -6,7 +6,8 @@ A schedule is *due* when it is active, its ``next_due_at`` has come and no claim
 ``SELECT … FOR UPDATE SKIP LOCKED`` in the same transaction, so concurrent claimers neither wait for nor share a
 row; on SQLite the one conditional ``UPDATE`` runs under the database's write lock. Posting or skipping a slot
 moves the schedule on and releases the claim only while the caller still holds it for that slot
-(``next_due_at == slot``), so a process whose claim was taken over writes nothing.
+(``next_due_at == slot``), so a process whose claim was taken over writes nothing: not even the channel's move to
+its next lesson, which a lesson post makes in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Row, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Executable, Row, Update, and_, insert, or_, select, update
 
 from bot.store.access import UPSERTING_INSERTS, rowcount
 from bot.store.education_records import ScheduleRecord
 from bot.store.outbox import insert_deliveries
 from bot.store.records import NewDelivery
-from bot.store.schema import education_posts, education_schedules, inbox
+from bot.store.schema import education_channels, education_posts, education_schedules, inbox
 
 __all__ = [
     "ClaimLost",
@@ -30,6 +31,7 @@ __all__ = [
     "checked_weekday",
     "claim_due",
     "move_on",
+    "next_lesson",
     "post_slot",
     "schedule_from_row",
     "turn_off",
@@ -108,9 +110,11 @@ def post_slot(
     request_key: str,
     deliveries: Sequence[NewDelivery],
     post: Mapping[str, Any] | None,
+    lesson_count: int | None,
     now: datetime,
 ) -> bool:
-    """Record ``slot``'s request, deliveries (leased to nobody) and quiz ``post`` row, and move the schedule on.
+    """Record ``slot``'s request, deliveries (leased to nobody) and quiz ``post`` row, and move the schedule on;
+    with ``lesson_count`` (the post is a lesson), move its channel on to the next of that many lessons too.
 
     False if ``request_key`` was recorded before: that post went out, so the schedule only moves on. Raises
     ``ClaimLost`` if ``owner`` no longer holds the slot; the caller rolls the transaction back.
@@ -124,7 +128,23 @@ def post_slot(
     insert_deliveries(connection, request_key, deliveries, now=now, owner=None, lease_until=None)
     if post is not None:
         connection.execute(insert(education_posts).values(post))
+    if lesson_count is not None:
+        channel = select(_table.c.channel_key).where(_table.c.id == schedule_id).scalar_subquery()
+        connection.execute(next_lesson(education_channels.c.channel_key == channel, lesson_count))
     return True
+
+
+def next_lesson(channel: ColumnElement[bool], lesson_count: int) -> Update:
+    """Move the ``channel`` on to its next lesson (modulo ``lesson_count``), returning the index it moved to."""
+    if lesson_count < 1:
+        raise ValueError("lesson_count must be at least 1")
+    table = education_channels
+    return (
+        update(table)
+        .where(channel)
+        .values(next_lesson=(table.c.next_lesson + 1) % lesson_count)
+        .returning(table.c.next_lesson)
+    )
 
 
 def schedule_from_row(row: Row[Any]) -> ScheduleRecord:
