@@ -195,19 +195,18 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             raise InvalidSetting(name=name, value="(not UTF-8 text)", allowed="UTF-8 text")
         return value
 
+    def duration(name: str, default: float, bounds: tuple[float, float], unit: str = "seconds") -> timedelta:
+        return timedelta(**{unit: _number(name, get(name), default, bounds, unit)})
+
     return Settings(
         database_url=_database_url(get("HERBOT_DATABASE_URL") or DEFAULT_DATABASE_URL),
         host=get("HERBOT_HOST") or DEFAULT_HOST,
         port=_port(get("HERBOT_PORT")),
         slot_ttl=_slot_ttl(get("HERBOT_SLOT_TTL_MINUTES")),
-        delivery_lease=timedelta(
-            seconds=_number(
-                "HERBOT_DELIVERY_LEASE_SECONDS",
-                get("HERBOT_DELIVERY_LEASE_SECONDS"),
-                DEFAULT_DELIVERY_LEASE_SECONDS,
-                (MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS),
-                "seconds",
-            )
+        delivery_lease=duration(
+            "HERBOT_DELIVERY_LEASE_SECONDS",
+            DEFAULT_DELIVERY_LEASE_SECONDS,
+            (MIN_DELIVERY_LEASE_SECONDS, MAX_DELIVERY_LEASE_SECONDS),
         ),
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -220,31 +219,20 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         microsoft_app_type=_app_type(get("MicrosoftAppType"), get("MicrosoftAppTenantId")),
         microsoft_app_tenant_id=get("MicrosoftAppTenantId"),
         teams_openid_metadata_url=get("HERBOT_TEAMS_OPENID_METADATA_URL"),
-        schedule_poll=timedelta(
-            seconds=_number(
-                "HERBOT_SCHEDULE_POLL_SECONDS",
-                get("HERBOT_SCHEDULE_POLL_SECONDS"),
-                DEFAULT_SCHEDULE_POLL_SECONDS,
-                (MIN_SCHEDULE_POLL_SECONDS, MAX_SCHEDULE_POLL_SECONDS),
-                "seconds",
-            )
+        schedule_poll=duration(
+            "HERBOT_SCHEDULE_POLL_SECONDS",
+            DEFAULT_SCHEDULE_POLL_SECONDS,
+            (MIN_SCHEDULE_POLL_SECONDS, MAX_SCHEDULE_POLL_SECONDS),
         ),
-        schedule_max_late=timedelta(
-            minutes=_number(
-                "HERBOT_SCHEDULE_MAX_LATE_MINUTES",
-                get("HERBOT_SCHEDULE_MAX_LATE_MINUTES"),
-                DEFAULT_SCHEDULE_MAX_LATE_MINUTES,
-                (0.0, MAX_SCHEDULE_MAX_LATE_MINUTES),
-                "minutes",
-            )
+        schedule_max_late=duration(
+            "HERBOT_SCHEDULE_MAX_LATE_MINUTES",
+            DEFAULT_SCHEDULE_MAX_LATE_MINUTES,
+            (0.0, MAX_SCHEDULE_MAX_LATE_MINUTES),
+            "minutes",
         ),
-        schedule_lease=timedelta(
-            seconds=_number(
-                "HERBOT_SCHEDULE_LEASE_SECONDS",
-                get("HERBOT_SCHEDULE_LEASE_SECONDS"),
-                DEFAULT_SCHEDULE_LEASE_SECONDS,
-                (MIN_SCHEDULE_LEASE_SECONDS, MAX_SCHEDULE_LEASE_SECONDS),
-                "seconds",
-            )
+        schedule_lease=duration(
+            "HERBOT_SCHEDULE_LEASE_SECONDS",
+            DEFAULT_SCHEDULE_LEASE_SECONDS,
+            (MIN_SCHEDULE_LEASE_SECONDS, MAX_SCHEDULE_LEASE_SECONDS),
         ),
     )
