@@ -9,10 +9,10 @@ A request already in the inbox (a platform retry, a replay) records nothing and 
 second answer. Answering and rendering run on small thread pools of their own, never touching the
 database: the conversation's slots are read beforehand through the store's bounded calls, so a stalled
 database can neither hold an answering thread nor delay an acknowledgement past the store's timeout.
-Long messages have a lane of their own, so a burst of them only queues behind itself. While the store is
-down the request goes to the in-memory inbox, and the answer says the conversation's memory is
-unavailable. A message longer than herbot reads is not answered but asked for its values
-(``intents.too_long``).
+Long messages have a lane of their own, for answering and for recording, so a burst of them only queues
+behind itself. While the store is down the request goes to the in-memory inbox, and the answer says the
+conversation's memory is unavailable. A message longer than herbot reads is not answered but asked for its
+values (``intents.too_long``).
 
 A surface subclasses ``Answering`` with its renderer (``_render``); nothing here knows a platform.
 """
@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -98,6 +99,7 @@ class Answering(Generic[M]):
         prefix = f"herbot-{self.surface}"
         self._short = concurrent.futures.ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix=f"{prefix}-answer")
         self._long = concurrent.futures.ThreadPoolExecutor(LONG_ANSWER_WORKERS, thread_name_prefix=f"{prefix}-long")
+        self._long_records = asyncio.Semaphore(LONG_ANSWER_WORKERS)
 
     def now(self) -> datetime:
         """When a request arrived, for its deliveries' deadlines."""
@@ -122,8 +124,10 @@ class Answering(Generic[M]):
                 rendered = await self._run(self._render_education, with_notice(taught, notice))
                 return await self._record(key, deliver(rendered), None, None)
         slots, notice = await self._read_state(message.conversation, team)
-        prepared, rendered = await self._run(self._answer, message, slots, notice, long=is_long_message(message.text))
-        return await self._record(key, deliver(rendered), message.conversation, prepared.slots)
+        long = is_long_message(message.text)
+        prepared, rendered = await self._run(self._answer, message, slots, notice, long=long)
+        async with self._lane_for_record(long):
+            return await self._record(key, deliver(rendered), message.conversation, prepared.slots)
 
     async def answer_quiz(self, key: str, place: Place, post_id: str, option_id: str, deliver: Deliver[M]) -> Recorded:
         """Record ``place.person``'s answer to a posted question and record the private feedback under ``key``."""
@@ -177,6 +181,23 @@ class Answering(Generic[M]):
     async def _run(self, function: Callable[..., T], *args: Any, long: bool = False) -> T:
         executor = self._long if long else self._short
         return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
+
+    @contextlib.asynccontextmanager
+    async def _lane_for_record(self, long: bool) -> AsyncIterator[None]:
+        """Long messages' records take the long lane too, one at a time, so a burst's writes do not all queue in
+        front of a short question's for the store's write lock. A record waits for the lane no longer than the
+        store's timeout: while the store stalls, a burst is acknowledged together, not one timeout after another."""
+        if not long or self._calls is None:
+            yield
+            return
+        acquired = False
+        with contextlib.suppress(TimeoutError):
+            acquired = await asyncio.wait_for(self._long_records.acquire(), self._calls.timeout)
+        try:
+            yield
+        finally:
+            if acquired:
+                self._long_records.release()
 
     async def _read_slots(self, conversation: str) -> dict[str, str] | None:
         """The conversation's saved values; ``None`` if the store did not answer within its timeout."""
