@@ -214,6 +214,38 @@ async def test_retries_end_after_max_attempts(
     assert (len(transport.attempts), settled(store)) == (3, [(False, "retries_exhausted", 2)])
 
 
+@pytest.mark.parametrize(
+    ("outcomes", "valid_for", "heard"),
+    [
+        pytest.param([PermanentDelivery(reason="channel_not_found")], timedelta(minutes=30), True, id="refused"),
+        pytest.param([RetryableDelivery(retry_after=0)] * 3, timedelta(minutes=30), False, id="retries-exhausted"),
+        pytest.param([], timedelta(0), False, id="deadline-passed"),
+    ],
+)
+async def test_refusal_listeners_hear_a_platforms_refusal_before_it_is_marked_and_nothing_else(
+    store: Store,
+    make_sender: Callable[..., Sender],
+    clock: FakeClock,
+    outcomes: list[Exception],
+    valid_for: timedelta,
+    heard: bool,
+) -> None:
+    sender = make_sender(ScriptedTransport(clock, *outcomes), policy=RetryPolicy(max_attempts=3))
+    told: list[tuple[str, str, list[tuple[bool, str | None, int]]]] = []
+
+    async def listener(surface: str, kind: str, target: Mapping[str, Any], reason: str) -> None:
+        told.append((surface, reason, settled(store)))  # a crash from here on leaves the row to be refused again
+
+    sender.on_refused(listener)
+    store.record_request(KEY, [answer(valid_for=valid_for)])
+    await sender.start()
+    try:
+        await eventually(lambda: settled(store)[0][1] is not None)
+    finally:
+        await sender.close()
+    assert told == ([("slack", "channel_not_found", [(False, None, 0)])] if heard else [])
+
+
 async def test_the_start_up_sweep_delivers_what_a_dead_process_left(
     store: Store, make_sender: Callable[..., Sender], clock: FakeClock, closing: list[Sender]
 ) -> None:

@@ -297,7 +297,7 @@ async def test_a_channel_refusing_its_scheduled_post_loses_its_schedule_and_the_
     deployment.clock.now = at("2025-03-01 10:00")
     assert await herbot.scheduler.post_due() == 1
     await settled(herbot.store)
-    # The sender marks the delivery failed, then tells the scheduler, which turns the schedule off.
+    # The sender tells the scheduler, which turns the schedule off, then marks the delivery failed.
     await until(lambda: not herbot.store.education.schedule(CHANNEL).active)  # type: ignore[union-attr]
     schedule = herbot.store.education.schedule(CHANNEL)
     assert schedule is not None and (schedule.active, schedule.off_reason) == (False, error)

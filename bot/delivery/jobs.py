@@ -51,3 +51,10 @@ class Retry:
     """An attempt's outcome: try again, after ``retry_after`` seconds if the platform said so."""
 
     retry_after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An attempt's outcome: the platform refused the delivery for good, for ``reason``."""
+
+    reason: str

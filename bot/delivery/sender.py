@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.delivery.errors import PermanentDelivery, RetryableDelivery
-from bot.delivery.jobs import Job, JobState, Retry
+from bot.delivery.jobs import Job, JobState, Refused, Retry
 from bot.delivery.owners import dead_local_owners, new_owner
 from bot.delivery.policy import RetryPolicy
 from bot.delivery.transport import Transports
@@ -240,11 +240,13 @@ class Sender:
                 await self._mark_delivered(job.stored.id)
         elif isinstance(outcome, Retry):
             await self._plan_retry(job, outcome.retry_after)
+        elif isinstance(outcome, Refused):
+            await self._fail(job, outcome.reason, refused=True)
         else:
             await self._fail(job, outcome)
 
-    async def _send(self, job: Job) -> Retry | str | None:
-        """``None`` if delivered, ``Retry`` to try again, or the reason it never will be."""
+    async def _send(self, job: Job) -> Retry | Refused | str | None:
+        """``None`` if delivered, ``Retry`` to try again, ``Refused`` by the platform, or why it never will be."""
         if self._clock() >= job.not_after:
             return "deadline_passed"
         transport = self.transports.find(job.surface, job.kind)
@@ -255,7 +257,7 @@ class Sender:
         except RetryableDelivery as error:
             return Retry(error.retry_after)
         except PermanentDelivery as error:
-            return _printable_reason(error.reason)
+            return Refused(_printable_reason(error.reason))
         except TimeoutError:
             return Retry(None)
         except Exception as error:  # a transport's bug: say so, and retry it like a transient failure
@@ -302,7 +304,7 @@ class Sender:
             self._timers.discard(job.timer)
             job.timer = None
 
-    async def _fail(self, job: Job, reason: str) -> None:
+    async def _fail(self, job: Job, reason: str, *, refused: bool = False) -> None:
         job.state, job.failure = JobState.DONE, reason
         log.warning(
             "delivery failed surface=%s kind=%s reason=%s attempts=%d stored=%s",
@@ -312,14 +314,16 @@ class Sender:
             job.attempts + 1,
             job.stored is not None,
         )
-        if job.stored is not None:
-            with contextlib.suppress(StoreUnavailable):  # its lease expires; whoever takes it fails it again
-                await self._store_call("mark_failed", job.stored.id, self.owner, reason)
-        for listener in self._refusal_listeners:
+        # Listeners first: a process that dies before marking leaves the delivery to be refused and heard again
+        # (listeners act once: turning a schedule off twice changes nothing), never marked and unheard.
+        for listener in self._refusal_listeners if refused else ():
             try:
                 await listener(job.surface, job.kind, job.target, reason)
             except Exception as error:  # a listener's failure must not stop the sender
                 log.error("delivery refusal listener failed error=%s", type(error).__name__)
+        if job.stored is not None:
+            with contextlib.suppress(StoreUnavailable):  # its lease expires; whoever takes it fails it again
+                await self._store_call("mark_failed", job.stored.id, self.owner, reason)
 
     async def _settle_done(self, job: Job, row: Delivery) -> None:
         if job.failure is None:
