@@ -27,7 +27,7 @@ from urllib.parse import parse_qs
 
 from bot.errors import InvalidSetting
 
-__all__ = ["Settings", "load_settings", "mask_url"]
+__all__ = ["APP_ID_ALLOWED", "Settings", "is_app_id", "load_settings", "mask_url"]
 
 DEFAULT_DATABASE_URL = "sqlite:///herbot.db"
 DEFAULT_HOST = "127.0.0.1"
@@ -43,6 +43,9 @@ DEFAULT_SCHEDULE_MAX_LATE_MINUTES, MAX_SCHEDULE_MAX_LATE_MINUTES = 60.0, 10080.0
 # A schedule's claim must outlast the store call that writes its post, or every claimant would lose it.
 DEFAULT_SCHEDULE_LEASE_SECONDS, MIN_SCHEDULE_LEASE_SECONDS, MAX_SCHEDULE_LEASE_SECONDS = 120.0, 11.0, 3600.0
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+APP_ID_ALLOWED = "the Azure Bot's Microsoft App ID, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+# The Teams manifest schema's "guid" definition; fullmatch, so a trailing newline is refused too.
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 # The store runs on these backends and drivers (an empty driver is the backend's default).
 _DRIVERS = {"sqlite": {"", "pysqlite"}, "postgresql": {"", "psycopg"}}
 _URL = re.compile(r"(?P<backend>[A-Za-z][A-Za-z0-9]*)(?:\+(?P<driver>[A-Za-z0-9_]+))?://(?P<rest>.*)", re.DOTALL)
@@ -151,6 +154,18 @@ def _number(name: str, text: str | None, default: float, bounds: tuple[float, fl
     return value
 
 
+def is_app_id(text: str) -> bool:
+    """Whether ``text`` is a GUID, as a Microsoft App ID (and the Teams manifest's ``id`` and ``botId``) is."""
+    return _GUID.fullmatch(text) is not None
+
+
+def _app_id(text: str | None) -> str | None:
+    """The Microsoft App ID, refused at start-up if it is not one (every token would fail its audience check)."""
+    if text is not None and not is_app_id(text):
+        raise InvalidSetting(name="MicrosoftAppId", value=text, allowed=APP_ID_ALLOWED)
+    return text
+
+
 def _app_type(text: str | None, tenant: str | None) -> str | None:
     """Bot Framework's app type, spelt as botbuilder compares it; a single-tenant app needs its tenant."""
     if text is None:
@@ -214,7 +229,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         slack_api_url=get("HERBOT_SLACK_API_URL"),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),
-        microsoft_app_id=get("MicrosoftAppId"),
+        microsoft_app_id=_app_id(get("MicrosoftAppId")),
         microsoft_app_password=get("MicrosoftAppPassword"),
         microsoft_app_type=_app_type(get("MicrosoftAppType"), get("MicrosoftAppTenantId")),
         microsoft_app_tenant_id=get("MicrosoftAppTenantId"),

@@ -15,6 +15,7 @@ from bot.cli import main
 URLS = "sqlite:///PATH, sqlite:// (in memory) or postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
 TTL = "a number of minutes above 0 and at most 525600"
 LEASE = "a number of seconds from 11 to 3600"
+GUID = "the Azure Bot's Microsoft App ID, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
 BAD_SETTINGS = [
     ("HERBOT_SLOT_TTL_MINUTES", "nan", TTL),
     ("HERBOT_SLOT_TTL_MINUTES", "inf", TTL),
@@ -25,6 +26,8 @@ BAD_SETTINGS = [
     ("HERBOT_DELIVERY_LEASE_SECONDS", "soon", LEASE),
     ("HERBOT_SCHEDULE_LEASE_SECONDS", "5", LEASE),
     ("HERBOT_SCHEDULE_LEASE_SECONDS", "3601", LEASE),
+    ("MicrosoftAppId", "herbot", GUID),
+    ("MicrosoftAppId", "0a1b2c3d", GUID),
     ("HERBOT_PORT", "99999", "a port from 1 to 65535"),
     ("HERBOT_PORT", "0", "a port from 1 to 65535"),
     ("HERBOT_PORT", "-1", "a port from 1 to 65535"),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from collections.abc import Mapping
 from importlib import resources
@@ -23,12 +22,11 @@ from typing import Any
 import click
 
 from bot.cli.failure import CommandFailed, printable
-from bot.errors import InvalidSetting
+from bot.settings import APP_ID_ALLOWED, is_app_id, load_settings
 
 __all__ = [
     "PACKAGE_FILES",
     "build_manifest",
-    "is_app_id",
     "package_contents",
     "teams_folder",
     "teams_package_command",
@@ -38,15 +36,7 @@ __all__ = [
 COMMAND = "teams-package"
 PACKAGE_FILES = ("manifest.json", "color.png", "outline.png")
 DEFAULT_OUT = "herbot-teams.zip"
-APP_ID_ALLOWED = "the Azure Bot's Microsoft App ID, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
-# The manifest schema's "guid" definition; fullmatch, so a trailing newline is refused too.
-_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _ENTRY_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build clock in the package
-
-
-def is_app_id(text: str) -> bool:
-    """Whether ``text`` is a GUID as the manifest's ``id`` and ``botId`` need it."""
-    return _GUID.fullmatch(text) is not None
 
 
 def teams_folder() -> Path:
@@ -93,14 +83,10 @@ def _app_id(option: str | None) -> str:
                 f"--app-id {printable(option)!r} is not valid; allowed: {APP_ID_ALLOWED}.", command=COMMAND
             )
         return option
-    from bot.settings import load_settings
-
-    configured = load_settings().microsoft_app_id
+    configured = load_settings().microsoft_app_id  # checked to be a GUID as it is read
     if configured is None:
         message = "no app id: pass --app-id or set MicrosoftAppId, the Azure Bot's Microsoft App ID (a GUID)."
         raise CommandFailed(message, command=COMMAND)
-    if not is_app_id(configured):
-        raise InvalidSetting(name="MicrosoftAppId", value=configured, allowed=APP_ID_ALLOWED)
     return configured
 
 
