@@ -18,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -223,6 +226,28 @@ async def test_two_replicas_calling_post_due_together_post_each_slot_once(deploy
 
     schedules = [replicas[1].store.education.schedule(f"slack:T1:{channel}") for channel in channels]
     assert {(s.posts_made, s.next_due_at) for s in schedules if s} == {(DAYS, START + timedelta(days=DAYS, hours=1))}
+
+
+async def test_a_replica_starting_on_the_host_of_a_dead_claimant_takes_its_claim_at_once(
+    deployment: Deployment,
+) -> None:
+    first = await deployment.start()
+    await deployment.command(first, "schedule daily 10:00")
+    await deployment.command(first, "schedule daily 10:00", channel="C2")
+    deployment.clock.now = at("2025-03-01 10:00")
+    exited = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    dead = f"{socket.gethostname()}:{int(exited.stdout)}:crashed"
+    elsewhere = "another-host:1:alive"
+    education = first.store.education
+    for owner in (dead, elsewhere):
+        assert len(education.claim_due_schedules(owner=owner, now=deployment.clock(), lease=LEASE, limit=1)) == 1
+    assert education.schedule_claimants(deployment.clock()) == {dead, elsewhere}
+
+    await deployment.start()  # its scheduler's first round, at start-up, well inside the dead claim's lease
+    await until(lambda: len(deployment.scheduled()) == 1)
+    [taken] = [s for s in (education.schedule(CHANNEL), education.schedule("slack:T1:C2")) if s and s.posts_made]
+    assert (taken.posts_made, taken.next_due_at) == (1, at("2025-03-02 10:00"))
+    assert education.schedule_claimants(deployment.clock()) == {elsewhere}  # another host's claim waits its lease
 
 
 @pytest.mark.parametrize("late_write", ["same-request", "own-request"])

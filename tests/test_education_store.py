@@ -458,6 +458,22 @@ def test_a_lesson_post_needs_no_quiz_post(store: Store, education: EducationStor
     assert written(store) == (1, 2, 0)
 
 
+def test_a_claim_of_an_owner_known_dead_is_taken_over_before_its_lease_ends(education: EducationStore) -> None:
+    set_daily(education)
+    set_daily(education, "slack:T1:C2")
+    assert education.schedule_claimants(START) == set()
+    assert [s.channel_key for s in education.claim_due_schedules(owner="dead", now=START, lease=LEASE, limit=1)] == [
+        CHANNEL
+    ]
+    assert len(education.claim_due_schedules(owner="alive", now=START, lease=LEASE, limit=1)) == 1
+    assert education.schedule_claimants(START) == {"dead", "alive"}
+    assert education.claim_due_schedules(owner="B", now=START, lease=LEASE) == []
+    (taken,) = education.claim_due_schedules(owner="B", now=START, lease=LEASE, take_over={"dead", "gone"})
+    assert taken.channel_key == CHANNEL  # the dead owner's, claimed first
+    assert education.schedule_claimants(START) == {"B", "alive"}
+    assert education.schedule_claimants(START + LEASE) == set()  # every claim has passed
+
+
 def test_a_process_whose_claim_was_taken_over_writes_nothing(store: Store, education: EducationStore) -> None:
     set_daily(education)
     (lost,) = education.claim_due_schedules(owner="A", now=START, lease=LEASE)
@@ -664,6 +680,7 @@ CALLS_ON_A_LOST_DATABASE = {
     "schedule": lambda e: e.schedule(CHANNEL),
     "turn_off_schedule": lambda e: e.turn_off_schedule(CHANNEL, None),
     "claim_due_schedules": lambda e: e.claim_due_schedules(owner="A", now=START, lease=LEASE),
+    "schedule_claimants": lambda e: e.schedule_claimants(START),
     "complete_schedule_post": lambda e: e.complete_schedule_post(
         1, owner="A", slot=START, next_due_at=START, request_key="schedule:1", deliveries=[], post=None
     ),

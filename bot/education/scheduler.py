@@ -21,6 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.delivery import NewDelivery, Sender, StoreCalls
+from bot.delivery.owners import dead_local_owners
 from bot.education.service import EducationService
 from bot.education.times import next_post_at
 from bot.errors import StoreUnavailable
@@ -76,6 +77,7 @@ class Scheduler:
         self._clock = clock
         self._posters: dict[str, ScheduledPoster] = {}
         self.owner = sender.owner
+        self._first_round = True
         sender.on_refused(self._refused)
 
     def register(self, surface: str, poster: ScheduledPoster) -> None:
@@ -97,8 +99,12 @@ class Scheduler:
         """Claim what is due now and post it (or skip what is too late); how many posts went to the outbox."""
         store = self._calls.store.education
         now = self._clock()
+        take_over: set[str] = set()
+        if self._first_round:  # a predecessor on this host that died holding claims: take them now, not at the lease
+            take_over = dead_local_owners(await self._calls.run(store.schedule_claimants, now), me=self.owner)
+            self._first_round = False
         claimed = await self._calls.run(
-            store.claim_due_schedules, owner=self.owner, now=now, lease=self._scheduling.lease
+            store.claim_due_schedules, owner=self.owner, now=now, lease=self._scheduling.lease, take_over=take_over
         )
         posted = 0
         for schedule in claimed:

@@ -13,7 +13,7 @@ sentences (notices) are stored, never what a person wrote.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -238,15 +238,22 @@ class EducationStore(StoreAccess):
         return self._write(schedules.turn_off(bounded("channel key", channel_key), off_reason)) == 1
 
     def claim_due_schedules(
-        self, *, owner: str, now: datetime, lease: timedelta, limit: int = 20
+        self, *, owner: str, now: datetime, lease: timedelta, limit: int = 20, take_over: Collection[str] = ()
     ) -> list[ScheduleRecord]:
         """Claim for ``owner`` until ``now + lease`` up to ``limit`` active schedules due by ``now`` that nobody
-        holds, or whose claim has passed; longest due first, each ``next_due_at`` the slot claimed."""
+        holds, or whose claim has passed or belongs to ``take_over`` (owners known to be dead); longest due first,
+        each ``next_due_at`` the slot claimed."""
         now = aware("now", now)
         claim_until = now + positive("lease", lease)
         owner = bounded("owner", owner)
         with self._transaction() as connection:
-            return schedules.claim_due(connection, owner=owner, now=now, claim_until=claim_until, limit=_limit(limit))
+            return schedules.claim_due(
+                connection, owner=owner, now=now, claim_until=claim_until, limit=_limit(limit), take_over=take_over
+            )
+
+    def schedule_claimants(self, now: datetime) -> set[str]:
+        """The owners holding a claim on a schedule that has not passed by ``now``."""
+        return {row.claimed_by for row in self._read(schedules.claimants(aware("now", now)))}
 
     def complete_schedule_post(
         self,

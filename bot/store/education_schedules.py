@@ -13,7 +13,7 @@ its next lesson, which a lesson post makes in the same transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "checked_at_time",
     "checked_weekday",
     "claim_due",
+    "claimants",
     "move_on",
     "next_lesson",
     "post_slot",
@@ -64,14 +65,20 @@ def turn_off(channel_key: str, reason: str | None) -> Executable:
 
 
 def claim_due(
-    connection: Connection, *, owner: str, now: datetime, claim_until: datetime, limit: int
+    connection: Connection,
+    *,
+    owner: str,
+    now: datetime,
+    claim_until: datetime,
+    limit: int,
+    take_over: Collection[str] = (),
 ) -> list[ScheduleRecord]:
-    """Claim up to ``limit`` schedules due by ``now`` for ``owner`` until ``claim_until``, longest due first."""
-    due = and_(
-        _table.c.active.is_(True),
-        _table.c.next_due_at <= now,
-        or_(_table.c.claim_until.is_(None), _table.c.claim_until <= now),
-    )
+    """Claim up to ``limit`` schedules due by ``now`` for ``owner`` until ``claim_until``, longest due first; a
+    claim of ``take_over``'s owners (known to be dead) counts as passed."""
+    free = [_table.c.claim_until.is_(None), _table.c.claim_until <= now]
+    if take_over:
+        free.append(_table.c.claimed_by.in_(sorted(take_over)))
+    due = and_(_table.c.active.is_(True), _table.c.next_due_at <= now, or_(*free))
     chosen = select(_table.c.id).where(due).order_by(_table.c.next_due_at, _table.c.id).limit(limit)
     if connection.dialect.name == "postgresql":
         # Rows another claimer has locked are theirs: skip them rather than wait and re-read.
@@ -84,6 +91,11 @@ def claim_due(
     )
     rows = connection.execute(statement).all()
     return sorted((schedule_from_row(row) for row in rows), key=lambda record: (record.next_due_at, record.id))
+
+
+def claimants(now: datetime) -> Executable:
+    """The owners of claims that have not passed by ``now``."""
+    return select(_table.c.claimed_by).distinct().where(_table.c.claimed_by.is_not(None), _table.c.claim_until > now)
 
 
 def move_on(schedule_id: int, *, owner: str, slot: datetime, next_due_at: datetime, posted: bool) -> Executable:
