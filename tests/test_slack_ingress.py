@@ -183,6 +183,16 @@ async def test_bolt_internal_headers_from_outside_are_dropped(herbot: Herbot, sl
     await slack_api.wait_for(lambda: slack_api.answered("response_url:p2"))
 
 
+@pytest.mark.parametrize("entity", ["team", "user", "channel", "enterprise"])
+async def test_an_entity_given_as_a_bare_id_is_read_as_its_id(
+    herbot: Herbot, slack_api: FakeSlackApi, entity: str
+) -> None:
+    payload = json.loads(event_body(mention("IHC 2+", ts="310.1"), event_id=f"EvId{entity}"))
+    body = json.dumps(payload | {entity: f"{entity[0].upper()}1"}).encode()
+    assert await send_signed(herbot, body, JSON) == (200, "")
+    await slack_api.wait_for(lambda: slack_api.answered("chat.postMessage"))
+
+
 # Values of every JSON type, and keys where Slack puts ids, objects and lists.
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

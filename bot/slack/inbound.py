@@ -89,8 +89,20 @@ def request_key(body: Mapping[str, Any]) -> str | None:
     return f"slack:{kind}:{identifier}" if isinstance(identifier, str) and identifier else None
 
 
+def _entity_id(value: object) -> object:
+    """The id of a payload entity (``team``, ``user``, ``channel``, ``enterprise``), which Slack gives as an id or as
+    an object with an ``id``; ``None`` for anything else.
+
+    >>> _entity_id("T1"), _entity_id({"id": "T1", "domain": "x"}), _entity_id(None), _entity_id(["T1"])
+    ('T1', 'T1', None, None)
+    """
+    if isinstance(value, dict):
+        return value.get("id")
+    return value if isinstance(value, str) else None
+
+
 def _team(body: Mapping[str, Any]) -> str:
-    return str(body.get("team_id") or (body.get("team") or {}).get("id") or body.get("enterprise_id") or "-")
+    return str(body.get("team_id") or _entity_id(body.get("team")) or body.get("enterprise_id") or "-")
 
 
 def strip_leading_mentions(text: str) -> str:
@@ -183,11 +195,11 @@ def from_command(body: Mapping[str, Any]) -> Inbound:
 def from_action(body: Mapping[str, Any], text: str) -> Inbound:
     """A button on one of herbot's messages: the answer goes to the same thread."""
     container = body.get("container") or {}
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "-")
+    channel = str(container.get("channel_id") or _entity_id(body.get("channel")) or "-")
     message = body.get("message") or {}
     thread = container.get("thread_ts") or message.get("thread_ts") or container.get("message_ts")
     if container.get("is_ephemeral"):
-        key = f"slack:{_team(body)}:{channel}:command:{(body.get('user') or {}).get('id') or '-'}"
+        key = f"slack:{_team(body)}:{channel}:command:{_entity_id(body.get('user')) or '-'}"
     elif channel.startswith("D") and not message.get("thread_ts"):
         key = f"slack:{_team(body)}:{channel}:dm"
         thread = None
@@ -199,8 +211,8 @@ def from_action(body: Mapping[str, Any], text: str) -> Inbound:
 def place_of_action(body: Mapping[str, Any]) -> Place | None:
     """Where a button was clicked: the channel of the message it is on, and the person who clicked."""
     container = body.get("container") or {}
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "-")
-    return place_of(body, channel=channel, user=(body.get("user") or {}).get("id"), direct=False)
+    channel = str(container.get("channel_id") or _entity_id(body.get("channel")) or "-")
+    return place_of(body, channel=channel, user=_entity_id(body.get("user")), direct=False)
 
 
 def place_of(body: Mapping[str, Any], *, channel: str, user: object, direct: bool) -> Place | None:
@@ -229,11 +241,11 @@ def place_of(body: Mapping[str, Any], *, channel: str, user: object, direct: boo
 def _address(body: Mapping[str, Any], channel: str) -> dict[str, Any]:
     """What a post in ``channel`` needs to find the workspace's bot token (``bot.slack.deliveries``)."""
     authorization = next(iter(body.get("authorizations") or ()), None) or {}
-    enterprise = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    enterprise = body.get("enterprise_id") or _entity_id(body.get("enterprise"))
     installed = body.get("is_enterprise_install", authorization.get("is_enterprise_install"))
     return {
         "channel": channel,
-        "team_id": body.get("team_id") or (body.get("team") or {}).get("id") or authorization.get("team_id"),
+        "team_id": body.get("team_id") or _entity_id(body.get("team")) or authorization.get("team_id"),
         "enterprise_id": enterprise or authorization.get("enterprise_id"),
         "is_enterprise_install": installed is True or installed == "true",
     }
