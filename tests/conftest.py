@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from databases import POSTGRES_URL, FakeClock, postgres_schema_url
+from databases import POSTGRES_URL, TEST_STORE_TIMEOUT_S, FakeClock, postgres_schema_url
 from fakes.slack_api import BOT_TOKEN, FakeSlackApi
 from fakes.tcp_proxy import TcpProxy
 from slack_herbot import Herbot
@@ -20,7 +20,7 @@ from sqlalchemy import make_url
 
 from bot.knowledge import Knowledge, load_knowledge
 from bot.logs import configure_logging
-from bot.server import create_server
+from bot.server import DeliveryOptions, create_server
 from bot.services import Services, assemble_services
 from bot.settings import Settings
 from bot.store import Store, create_store
@@ -116,7 +116,8 @@ async def herbot(
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api.api_url,
     )
-    server = TestServer(create_server(settings, make_services(store)), host="127.0.0.1")
+    options = DeliveryOptions(store_timeout_s=TEST_STORE_TIMEOUT_S)
+    server = TestServer(create_server(settings, make_services(store), delivery_options=options), host="127.0.0.1")
     await server.start_server()
     async with ClientSession() as http:
         yield Herbot(server, http)

@@ -10,10 +10,11 @@ from typing import Any
 
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
+from databases import TEST_STORE_TIMEOUT_S
 from fakes.bot_connector import FakeBotConnector, Posted
 from teams_activities import TeamsUser, personal_chat, personal_message
 
-from bot.server import create_server
+from bot.server import DeliveryOptions, create_server
 from bot.services import Services
 from bot.settings import Settings
 
@@ -82,7 +83,8 @@ async def serve_teams(
 ) -> AsyncIterator[TeamsHerbot]:
     """herbot's real server for ``settings`` on 127.0.0.1, answering Teams through ``connector``; ``start_options``
     go to aiohttp's runner (an access logger, say)."""
-    server = TestServer(create_server(settings, services), host="127.0.0.1")
+    options = DeliveryOptions(store_timeout_s=TEST_STORE_TIMEOUT_S)
+    server = TestServer(create_server(settings, services, delivery_options=options), host="127.0.0.1")
     await server.start_server(**start_options)
     try:
         async with ClientSession() as http:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from databases import FakeClock
+from databases import TEST_STORE_TIMEOUT_S, FakeClock
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
 from leaks import database_text
 from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
@@ -95,7 +95,9 @@ async def school(
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api.api_url,
     )
-    options = DeliveryOptions(clock=clock, scheduling=Scheduling(poll=timedelta(hours=1)))
+    options = DeliveryOptions(
+        clock=clock, store_timeout_s=TEST_STORE_TIMEOUT_S, scheduling=Scheduling(poll=timedelta(hours=1))
+    )
     app = create_server(settings, make_services(store), purge=None, delivery_options=options)
     scheduler = app[DELIVERY].scheduler
     assert scheduler is not None

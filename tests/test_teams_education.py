@@ -17,7 +17,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from botbuilder.schema import Activity
-from databases import FakeClock
+from databases import TEST_STORE_TIMEOUT_S, FakeClock
 from fakes.bot_connector import FakeBotConnector, Posted
 from sqlalchemy import MetaData, select
 from teams_activities import (
@@ -91,7 +91,7 @@ async def teaching(
         Settings(database_url=database_url),
         make_services(teams_store),
         purge=None,
-        delivery_options=DeliveryOptions(clock=clock),
+        delivery_options=DeliveryOptions(clock=clock, store_timeout_s=TEST_STORE_TIMEOUT_S),
     )
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
