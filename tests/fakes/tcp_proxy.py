@@ -49,7 +49,6 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._flowing: asyncio.Event | None = None
         self._writers: set[asyncio.StreamWriter] = set()
-        self._handlers: set[asyncio.Task[None]] = set()
 
     def __enter__(self) -> Self:
         self.start()
@@ -120,18 +119,17 @@ class TcpProxy:
 
     async def _close(self) -> None:
         await self._stop_listening()
-        for writer in list(self._writers):
-            writer.transport.abort()
         assert self._flowing is not None
         self._flowing.set()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
+        # Every connection's handler on this loop, including one accepted as the listener closed and not yet
+        # started: a handler left pending when the loop stops is destroyed mid-coroutine.
+        while pending := asyncio.all_tasks() - {asyncio.current_task()}:
+            for writer in list(self._writers):
+                writer.transport.abort()
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         self.connections_accepted += 1
-        handler = asyncio.current_task()
-        assert handler is not None
-        self._handlers.add(handler)
-        handler.add_done_callback(self._handlers.discard)
         self._writers.add(client_writer)
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
