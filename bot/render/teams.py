@@ -52,7 +52,10 @@ __all__ = [
     "REFERENCES_ID",
     "TeamsMessage",
     "TeamsRenderer",
+    "card_envelope",
     "card_size",
+    "cut_words",
+    "text_block",
 ]
 
 # Teams refuses bot messages past about 40 KB and webhook cards past 28 KB; the card keeps to the smaller.
@@ -128,7 +131,7 @@ class TeamsRenderer:
         applied = full or bool(explanation.guidelines)
         references = self._references(md, numbered)
         parts = _Parts(
-            head=[_text(md("headline.md.j2", claim=shown.headline), weight="Bolder", size="Medium")],
+            head=[text_block(md("headline.md.j2", claim=shown.headline), weight="Bolder", size="Medium")],
             body=[*self._notes(md, shown), *self._points(md, shown.points), *self._values(md, shown)],
             more=rest,
             references=lambda brief: [*([] if applied else guidelines), *references(brief)],
@@ -156,15 +159,17 @@ class TeamsRenderer:
 
     def _summary(self, explanation: Explanation) -> str:
         headline = self._environment.get_template("summary.txt.j2").render(headline=explanation.headline.text)
-        return _cut(" ".join(headline.split()), MAX_SUMMARY)
+        return cut_words(" ".join(headline.split()), MAX_SUMMARY)
 
     def _notes(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
-        flags = [[_text(md("flag.md.j2", flag=flag), color="Warning", weight="Bolder")] for flag in explanation.flags]
-        notices = [[_text(md("notice.md.j2", notice=n), isSubtle=True, size="Small")] for n in explanation.notices]
+        flags = [
+            [text_block(md("flag.md.j2", flag=flag), color="Warning", weight="Bolder")] for flag in explanation.flags
+        ]
+        notices = [[text_block(md("notice.md.j2", notice=n), isSubtle=True, size="Small")] for n in explanation.notices]
         return flags + notices
 
     def _points(self, md: CitedTemplates, points: Sequence[Claim]) -> list[Group]:
-        return [[_text(md("point.md.j2", point=point), spacing="Small")] for point in points]
+        return [[text_block(md("point.md.j2", point=point), spacing="Small")] for point in points]
 
     def _values(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
         groups: list[Group] = []
@@ -172,20 +177,20 @@ class TeamsRenderer:
             facts = [
                 {"title": self._escape(label), "value": self._escape(value)} for label, value in explanation.values
             ]
-            groups.append([_text(md("heading.md.j2", title="Values read")), {"type": "FactSet", "facts": facts}])
+            groups.append([text_block(md("heading.md.j2", title="Values read")), {"type": "FactSet", "facts": facts}])
         if explanation.missing:
-            items = [_text(md("item.md.j2", item=item), spacing="Small") for item in explanation.missing]
-            groups.append([_text(md("heading.md.j2", title="Missing")), *items])
+            items = [text_block(md("item.md.j2", item=item), spacing="Small") for item in explanation.missing]
+            groups.append([text_block(md("heading.md.j2", title="Missing")), *items])
         return groups
 
     def _steps(self, md: CitedTemplates, explanation: Explanation) -> list[Group]:
         """One group per numbered step; the heading goes with the first, so it never stands alone."""
         steps = [
-            [_text(md("step.md.j2", number=n, step=step), spacing="Small")]
+            [text_block(md("step.md.j2", number=n, step=step), spacing="Small")]
             for n, step in enumerate(explanation.steps, 1)
         ]
         if steps:
-            steps[0].insert(0, _text(md("heading.md.j2", title="Reasoning")))
+            steps[0].insert(0, text_block(md("heading.md.j2", title="Reasoning")))
         return steps
 
     def _references(self, md: CitedTemplates, numbered: list[tuple[int, Source]]) -> Callable[[bool], Group]:
@@ -203,15 +208,15 @@ class TeamsRenderer:
                 for n, s in numbered
             ]
             return [
-                _text(md("heading.md.j2", title="Sources")),
-                *(_text(line, size="Small", spacing="Small") for line in lines),
+                text_block(md("heading.md.j2", title="Sources")),
+                *(text_block(line, size="Small", spacing="Small") for line in lines),
             ]
 
         return references
 
     def _compact(self, md: CitedTemplates, numbered: list[tuple[int, Source]], swappable: bool) -> Element:
         references = [(n, s, _link_target(s.url)) for n, s in numbered]
-        element = _text(md("references.md.j2", references=references), isSubtle=True, size="Small", separator=True)
+        element = text_block(md("references.md.j2", references=references), isSubtle=True, size="Small", separator=True)
         return {**element, "id": REFERENCES_ID} if swappable else element
 
     def _follow_ups(self, follow_ups: Sequence[str]) -> Group:
@@ -222,7 +227,7 @@ class TeamsRenderer:
         actions = [
             {
                 "type": "Action.Submit",
-                "title": _cut(ask, MAX_BUTTON_TITLE),
+                "title": cut_words(ask, MAX_BUTTON_TITLE),
                 "data": {"msteams": {"type": "messageBack", "text": ask, "displayText": ask}},
             }
             for ask in asks
@@ -230,13 +235,15 @@ class TeamsRenderer:
         return [{"type": "ActionSet", "actions": actions}]
 
     def _guidelines(self, md: CitedTemplates, cited: Citations) -> Group:
-        return [_text(md("guidelines.md.j2", cited=cited), isSubtle=True, size="Small")] if cited.guidelines else []
+        return (
+            [text_block(md("guidelines.md.j2", cited=cited), isSubtle=True, size="Small")] if cited.guidelines else []
+        )
 
     def _disclaimer(self, md: CitedTemplates, explanation: Explanation) -> Element:
-        return _text(md("disclaimer.md.j2", disclaimer=explanation.disclaimer), isSubtle=True, size="Small")
+        return text_block(md("disclaimer.md.j2", disclaimer=explanation.disclaimer), isSubtle=True, size="Small")
 
 
-def _text(text: str, **style: Any) -> Element:
+def text_block(text: str, **style: Any) -> Element:
     """A wrapping TextBlock."""
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
@@ -260,15 +267,7 @@ def _card(parts: _Parts, summary: str, *, brief: bool, more_kept: int, body_kept
             "items": [*more, *parts.references(brief)],
         }
         elements += [{"type": "ActionSet", "actions": [toggle]}, hidden]
-    return {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA,
-        "version": VERSION,
-        "fallbackText": summary,
-        "speak": escape_xml(summary),
-        "msteams": {"width": "Full"},
-        "body": [*elements, *parts.compact, *parts.tail],
-    }
+    return card_envelope(summary, [*elements, *parts.compact, *parts.tail])
 
 
 def _fit(parts: _Parts, summary: str, shortened: Callable[[int], str]) -> dict:
@@ -284,9 +283,22 @@ def _fit(parts: _Parts, summary: str, shortened: Callable[[int], str]) -> dict:
         else:
             body -= 1
         omitted = len(parts.more) - more + len(parts.body) - body
-        note = _text(shortened(omitted), isSubtle=True) if omitted else None
+        note = text_block(shortened(omitted), isSubtle=True) if omitted else None
         card = _card(parts, summary, brief=True, more_kept=more, body_kept=body, note=note)
     return card
+
+
+def card_envelope(summary: str, body: list[Element]) -> dict[str, Any]:
+    """An Adaptive Card of ``body``, full width, with ``summary`` as its fallback text and spoken text."""
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "fallbackText": summary,
+        "speak": escape_xml(summary),
+        "msteams": {"width": "Full"},
+        "body": body,
+    }
 
 
 def _size(card: dict) -> int:
@@ -306,14 +318,16 @@ def _link_target(url: str | None) -> str | None:
     return url.translate(_URL_ESCAPES)
 
 
-def _cut(text: str, limit: int) -> str:
+def cut_words(text: str, limit: int) -> str:
     """``text``, or as many whole words as fit ``limit`` with an ellipsis.
 
-    >>> _cut("a short line", 20)
+    >>> cut_words("a short line", 20)
     'a short line'
-    >>> _cut("one two three four", 10)
+    >>> cut_words("one two three four", 10)
     'one two…'
-    >>> _cut("x" * 12, 10)
+    >>> cut_words("Group 4 (ratio below 2.0, 4 to 6 signals per cell)", 20)
+    'Group 4 (ratio…'
+    >>> cut_words("x" * 12, 10)
     'xxxxxxxxx…'
     """
     if len(text) <= limit:

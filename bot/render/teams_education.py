@@ -33,14 +33,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from xml.sax.saxutils import escape as escape_xml
 
 import jinja2
 
 from bot.engine.explanation import DISCLAIMER, Claim, Explanation
 from bot.knowledge.education import QuizQuestion
 from bot.render.environment import create_environment
-from bot.render.teams import MAX_BUTTON_TITLE, SCHEMA, VERSION, TeamsMessage, TeamsRenderer
+from bot.render.teams import MAX_BUTTON_TITLE, TeamsMessage, TeamsRenderer, card_envelope, cut_words, text_block
 from intents.education_replies import Ranked as RankedLine
 from intents.education_replies import Standings as StandingsView
 
@@ -63,7 +62,6 @@ CONFUSIONS_HEADING = "What this channel gets wrong most"
 YOU = "you"
 MEMBER = "member"
 SOMEONE = "a member of this channel"
-ELLIPSIS = "…"
 
 Element = dict[str, Any]
 
@@ -132,7 +130,7 @@ class TeamsEducationRenderer:
         if by is None or message.card is None:
             return message
         head, *rest = message.card["body"]
-        named = _text(self._md("named_by.md.j2", action="Set", who=SOMEONE), isSubtle=True, size="Small")
+        named = text_block(self._md("named_by.md.j2", action="Set", who=SOMEONE), isSubtle=True, size="Small")
         return SetByMessage(message.text, {**message.card, "body": [head, named, *rest]}, by=by, line=1)
 
     def named(self, message: TeamsMessage, person: str | None, mention: Mention | None) -> TeamsMessage:
@@ -160,19 +158,21 @@ class TeamsEducationRenderer:
     ) -> TeamsMessage:
         """``quiz`` with a button per option, or (``result``) with ``viewer``'s result in their place; ``notices``
         are said first (a notice for the workspace, said once)."""
-        body = [_text(self._md("notice.md.j2", notice=notice), isSubtle=True, size="Small") for notice in notices]
+        body = [text_block(self._md("notice.md.j2", notice=notice), isSubtle=True, size="Small") for notice in notices]
         if quiz.scheduled:
-            body.append(_text(self._md("named_by.md.j2", action="Scheduled", who=SOMEONE), isSubtle=True, size="Small"))
+            body.append(
+                text_block(self._md("named_by.md.j2", action="Scheduled", who=SOMEONE), isSubtle=True, size="Small")
+            )
         lesson = self._section(quiz.lesson)
         answered = self._section(result)
         if lesson is None:
-            body.append(_text(self._md("heading.md.j2", title=quiz.heading)))
+            body.append(text_block(self._md("heading.md.j2", title=quiz.heading)))
         else:
             body += lesson.content
-            body.append(_text(self._md("heading.md.j2", title=CHECK_HEADING), separator=True, spacing="Medium"))
-        body.append(_text(self._md("quiz_prompt.md.j2", question=quiz.question)))
+            body.append(text_block(self._md("heading.md.j2", title=CHECK_HEADING), separator=True, spacing="Medium"))
+        body.append(text_block(self._md("quiz_prompt.md.j2", question=quiz.question)))
         if answered is None:
-            body += [self._options(quiz), _text(self._md("quiz_hint.md.j2"), isSubtle=True, size="Small")]
+            body += [self._options(quiz), text_block(self._md("quiz_hint.md.j2"), isSubtle=True, size="Small")]
         else:
             body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": answered.content})
         # What the card ends with and its summary come from the last part: the result, else the lesson.
@@ -186,17 +186,17 @@ class TeamsEducationRenderer:
         refresh: dict[str, Any] = {"action": _execute("Refresh", VIEW_VERB, quiz.data())}
         if viewer is not None:
             refresh["userIds"] = [viewer]
-        return TeamsMessage(text=summary, card={**_card(summary, body), "refresh": refresh})
+        return TeamsMessage(text=summary, card={**card_envelope(summary, body), "refresh": refresh})
 
     def standings(self, standings: StandingsView, *, notice: Explanation | None = None) -> TeamsMessage:
         """A channel's scores for the asker: the top ten, their own rank and lessons, the channel's mistakes."""
         asker = standings.mine.person if standings.mine is not None else None
         notices = () if notice is None else (notice.headline.text, *notice.notices)
         head = [
-            _text(self._md("title.md.j2", title=SCORES_HEADING), weight="Bolder", size="Medium"),
-            *(_text(self._md("notice.md.j2", notice=text), isSubtle=True, size="Small") for text in notices),
+            text_block(self._md("title.md.j2", title=SCORES_HEADING), weight="Bolder", size="Medium"),
+            *(text_block(self._md("notice.md.j2", notice=text), isSubtle=True, size="Small") for text in notices),
             *self._leaderboard(standings.leaderboard, asker),
-            _text(
+            text_block(
                 self._md(
                     "standing.md.j2",
                     mine=standings.mine,
@@ -219,7 +219,7 @@ class TeamsEducationRenderer:
         first, *rest = rendered.card["body"]
         section = [{**first, "size": "Default", "separator": True, "spacing": "Medium"}, *rest]
         summary = self._plain("scores_summary.txt.j2", mine=standings.mine)
-        return TeamsMessage(text=summary, card=_card(summary, [*head, *section]))
+        return TeamsMessage(text=summary, card=card_envelope(summary, [*head, *section]))
 
     # Pieces
 
@@ -236,16 +236,16 @@ class TeamsEducationRenderer:
 
     def _options(self, quiz: QuizCard) -> Element:
         actions = [
-            _execute(_cut(option.label, MAX_BUTTON_TITLE), ANSWER_VERB, {**quiz.data(), "option": option.id})
+            _execute(cut_words(option.label, MAX_BUTTON_TITLE), ANSWER_VERB, {**quiz.data(), "option": option.id})
             for option in quiz.question.options
         ]
         return {"type": "ActionSet", "actions": actions}
 
     def _leaderboard(self, leaderboard: Sequence[RankedLine] | None, asker: str | None) -> list[Element]:
         if leaderboard is None:
-            return [_text(self._md("leaderboard_off.md.j2"))]
+            return [text_block(self._md("leaderboard_off.md.j2"))]
         if not leaderboard:
-            return [_text(self._md("leaderboard_empty.md.j2"))]
+            return [text_block(self._md("leaderboard_empty.md.j2"))]
         facts = [
             {
                 "title": self._md("place.md.j2", rank=line.rank, who=YOU if line.person == asker else MEMBER),
@@ -256,14 +256,14 @@ class TeamsEducationRenderer:
         return [{"type": "FactSet", "facts": facts}]
 
     def _disclaimer(self) -> Element:
-        return _text(self._md("disclaimer.md.j2", disclaimer=DISCLAIMER), isSubtle=True, size="Small")
+        return text_block(self._md("disclaimer.md.j2", disclaimer=DISCLAIMER), isSubtle=True, size="Small")
 
     def _md(self, name: str, **context: Any) -> str:
         return self._environment.get_template(name).render(**context).strip()
 
     def _plain(self, name: str, **context: Any) -> str:
         """A plain-text line (a summary, a point the renderer escapes): whitespace folded, cut to a line or two."""
-        return _cut(" ".join(self._md(name, **context).split()), 300)
+        return cut_words(" ".join(self._md(name, **context).split()), 300)
 
 
 def _is_follow_ups(element: Element) -> bool:
@@ -273,32 +273,3 @@ def _is_follow_ups(element: Element) -> bool:
 
 def _execute(title: str, verb: str, data: dict[str, Any]) -> Element:
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
-
-
-def _text(text: str, **style: Any) -> Element:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
-
-
-def _card(summary: str, body: list[Element]) -> dict[str, Any]:
-    return {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA,
-        "version": VERSION,
-        "fallbackText": summary,
-        "speak": escape_xml(summary),
-        "msteams": {"width": "Full"},
-        "body": body,
-    }
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text``, or as many whole words as fit ``limit`` with an ellipsis.
-
-    >>> _cut("Group 4 (ratio below 2.0, 4 to 6 signals per cell)", 20)
-    'Group 4 (ratio…'
-    """
-    if len(text) <= limit:
-        return text
-    head = text[: limit - len(ELLIPSIS) + 1]
-    cut = head.rfind(" ")
-    return (head[:cut] if cut > 0 else head[:-1]).rstrip() + ELLIPSIS
