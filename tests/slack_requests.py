@@ -157,3 +157,31 @@ def message_edit(
         "message": changed,
         "previous_message": original,
     }
+
+
+def quiz_click(
+    button: dict[str, Any], response_url: str, *, user: str, channel: str, message_ts: str = "1000.1"
+) -> str:
+    """A ``block_actions`` request as Slack sends it when ``user`` clicks ``button`` on a message in ``channel``."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": new_trigger_id(),
+        "response_url": response_url,
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, "text": "quiz"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": button["action_id"],
+                "block_id": "b",
+                "value": button["value"],
+                "action_ts": "1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})

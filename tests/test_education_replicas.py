@@ -26,7 +26,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from aiohttp import ClientSession
@@ -34,7 +33,7 @@ from databases import POSTGRES_URL, postgres_schema_url
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
 from herbot_process import HerbotProcess, serve_environment
 from slack_herbot import FORM, all_text
-from slack_requests import SIGNING_SECRET, command_body, new_trigger_id, signed
+from slack_requests import SIGNING_SECRET, command_body, quiz_click, signed
 from sqlalchemy import select
 
 from bot.store import Store, create_store
@@ -172,26 +171,6 @@ def quiz_buttons(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-def click_body(button: dict[str, Any], response_url: str, *, channel: str, user: str) -> str:
-    """A ``block_actions`` request as Slack sends it when ``user`` clicks ``button`` in ``channel``."""
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": new_trigger_id(),
-        "response_url": response_url,
-        "container": {"type": "message", "message_ts": "500.1", "channel_id": channel, "is_ephemeral": False},
-        "channel": {"id": channel},
-        "message": {"ts": "500.1", "text": "lesson"},
-        "actions": [
-            {"type": "button", "action_id": button["action_id"], "block_id": "b", "value": button["value"]},
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
-
-
 async def ask(herbot: HerbotProcess, slack_api: FakeSlackApi, body: str, name: str) -> str:
     """Post a signed form ``body`` to ``herbot``; the text of the answer at response URL ``name``."""
     assert await herbot.post(body, signed(body, FORM)) == 200
@@ -258,7 +237,7 @@ async def test_replicas_post_each_scheduled_slot_once_through_a_sigkill_and_a_re
     # 4. A quiz answer, every process stopped, one restarted: schedules and first answers are still there.
     lesson = next(call for call in slack_api.delivered(POST) if call.args["channel"] == CHANNELS[0])
     buttons = quiz_buttons(lesson)
-    body = click_body(buttons[0], slack_api.response_url("before"), channel=CHANNELS[0], user="U1")
+    body = quiz_click(buttons[0], slack_api.response_url("before"), channel=CHANNELS[0], user="U1", message_ts="500.1")
     await ask(survivor, slack_api, body, "before")
     post_id, first_choice = json.loads(buttons[0]["value"])["post"], json.loads(buttons[0]["value"])["option"]
     answered = store.education.answer(post_id, "slack:T1:U1")
@@ -270,7 +249,7 @@ async def test_replicas_post_each_scheduled_slot_once_through_a_sigkill_and_a_re
         victim, slack_api, command_body("schedule", slack_api.response_url("show"), channel=CHANNELS[0]), "show"
     )
     assert "This channel's schedule: the next lesson or quiz every day at" in shown
-    body = click_body(buttons[1], slack_api.response_url("after"), channel=CHANNELS[0], user="U1")
+    body = quiz_click(buttons[1], slack_api.response_url("after"), channel=CHANNELS[0], user="U1", message_ts="500.1")
     assert "You already answered this one" in await ask(victim, slack_api, body, "after")
     assert store.education.answer(post_id, "slack:T1:U1") == answered
     schedules = [store.education.schedule(f"{TEAM}:{channel}") for channel in CHANNELS]

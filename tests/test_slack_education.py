@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from aiohttp import ClientSession
@@ -26,7 +25,7 @@ from databases import TEST_STORE_TIMEOUT_S, FakeClock
 from fakes.slack_api import BOT_TOKEN, Call, FakeSlackApi
 from leaks import database_text
 from slack_herbot import FORM, JSON, Herbot, all_text, valid_blocks
-from slack_requests import SIGNING_SECRET, command_body, direct_message, event_body, mention, new_trigger_id
+from slack_requests import SIGNING_SECRET, command_body, direct_message, event_body, mention, quiz_click
 
 from bot.education.scheduler import Scheduler, Scheduling
 from bot.knowledge.education import Curriculum, QuizQuestion, load_curriculum
@@ -106,34 +105,6 @@ async def school(
     async with ClientSession() as http:
         yield School(Herbot(server, http), slack_api, scheduler, clock, store, load_curriculum())
     await server.close()
-
-
-def quiz_click(
-    button: dict[str, Any], response_url: str, *, user: str, channel: str, message_ts: str = "1000.1"
-) -> str:
-    """A ``block_actions`` request as Slack sends it when ``user`` clicks ``button`` on a message in ``channel``."""
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": new_trigger_id(),
-        "response_url": response_url,
-        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
-        "channel": {"id": channel},
-        "message": {"ts": message_ts, "text": "quiz"},
-        "actions": [
-            {
-                "type": "button",
-                "action_id": button["action_id"],
-                "block_id": "b",
-                "value": button["value"],
-                "action_ts": "1",
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
 
 
 def quiz_buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
